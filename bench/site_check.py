@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Build the report site offline and look at it with headless Chromium.
 
-    python bench/site_check.py [--out DIR] [--timeout SECONDS]
+    python bench/site_check.py [--out DIR] [--timeout SECONDS] [--no-install] [--no-build]
 
 Not a unit test: CI runs it after the notebooks' tests. It
 
@@ -11,7 +11,8 @@ Not a unit test: CI runs it after the notebooks' tests. It
    pages that exist;
 3. serves DIR on 127.0.0.1 (http.server in a thread), installs Debian's chromium if it is missing
    (`apt-get install -y chromium`), and for every page loads a probe page that waits for the page's
-   images and records how many decoded (naturalWidth > 0); every image must load;
+   images and records how many decoded (naturalWidth > 0); every image must load, and nothing
+   (script, stylesheet, image, audio, video, iframe) may come from another origin;
 4. takes screenshots of index.html and of 06_results.html (or the last numbered page) and checks
    they are not blank (pixel standard deviation and share of non-white pixels).
 
@@ -40,13 +41,14 @@ f.addEventListener('load', () => {
   const done = imgs.map(i => i.complete ? Promise.resolve() :
                         new Promise(r => { i.addEventListener('load', r); i.addEventListener('error', r); }));
   Promise.all(done).then(() => {
-    const remote = Array.from(d.querySelectorAll('script[src],link[href]')).map(e => e.src || e.href)
+    const remote = Array.from(d.querySelectorAll('script[src],link[href],img[src],audio[src],video[src],source[src],iframe[src]'))
+                        .map(e => e.src || e.href)
                         .filter(u => /^https?:/.test(u) && !u.startsWith(location.origin));
     document.getElementById('result').textContent = 'RESULT:' + JSON.stringify({
       page: page, images: imgs.length, loaded: imgs.filter(i => i.naturalWidth > 0).length,
       data_uri: imgs.filter(i => i.src.startsWith('data:')).length,
       broken: imgs.filter(i => !(i.naturalWidth > 0)).map(i => i.src.slice(0, 80)),
-      remote: remote, sidebar: d.querySelectorAll('nav.sidebar li a').length,
+      remote: remote, media: d.querySelectorAll('audio,video').length, sidebar: d.querySelectorAll('nav.sidebar li a').length,
       highlighted: d.querySelectorAll('.highlight').length}) + ':END';
   });
 });
@@ -110,16 +112,19 @@ def main():
     ap.add_argument('--out', help='folder for the site (default: a new temporary folder, kept)')
     ap.add_argument('--timeout', type=int, default=120, help='seconds allowed per Chromium run')
     ap.add_argument('--no-install', action='store_true', help='do not apt-get install chromium when missing')
+    ap.add_argument('--no-build', action='store_true', help='check the site already in --out instead of building it')
     a = ap.parse_args()
 
     from ser_nb.report import build_report, notebook_order, remote_references
     out = Path(a.out) if a.out else Path(tempfile.mkdtemp(prefix='ser_site_check_'))
     os.chdir(ROOT)
-    index = build_report(execute=False, out=out)
-    pages = sorted(out.glob('*.html'))
-    report(index.name == 'index.html' and index.exists(), f'site built: {index} ({len(pages)} pages)')
-    expected = [p.with_suffix('.html').name for p in notebook_order(ROOT/'nbs')]
-    report(set(expected) <= {p.name for p in pages}, f'one page per notebook: {", ".join(expected)}')
+    if a.no_build and not a.out: ap.error('--no-build needs --out')
+    index = out/'index.html' if a.no_build else build_report(execute=False, out=out)
+    pages = sorted(p for p in out.glob('*.html') if p.name != PROBE)
+    report(index.name == 'index.html' and index.exists(), f'site {"found" if a.no_build else "built"}: {index} ({len(pages)} pages)')
+    if not a.no_build:
+        expected = [p.with_suffix('.html').name for p in notebook_order(ROOT/'nbs')]
+        report(set(expected) <= {p.name for p in pages}, f'one page per notebook: {", ".join(expected)}')
 
     for p in pages:
         s = p.read_text(encoding='utf-8')
@@ -144,7 +149,7 @@ def main():
             if res is None: report(False, f'{p.name}: image probe did not finish'); continue
             ok = res['loaded'] == res['images'] and not res['remote'] and res['sidebar'] > 0
             report(ok, f"{p.name}: {res['loaded']}/{res['images']} images loaded ({res['data_uri']} data: URIs), "
-                       f"{res['sidebar']} sidebar links, {res['highlighted']} highlighted blocks"
+                       f"{res['media']} audio/video players, {res['sidebar']} sidebar links, {res['highlighted']} highlighted blocks"
                        + (f", broken {res['broken'][:3]}" if res['broken'] else '') + (f", remote {res['remote'][:3]}" if res['remote'] else ''))
         numbered = [p for p in pages if re.match(r'^\d+_', p.name)]
         targets = ['index.html'] + (['06_results.html'] if (out/'06_results.html').exists() else [numbered[-1].name] if numbered else [])
