@@ -17,9 +17,10 @@ from .features import FeatureSettings, FeatureCache, FeatureStore, extract_featu
 
 # %% auto #0
 __all__ = ['SEED_FEATURES', 'MODELS', 'DEFAULT_MODEL', 'BUNDLE_FORMAT', 'ModelError', 'normalise', 'fit_frames', 'windows',
-           'noise_profile', 'add_mel_noise', 'stretch_frames', 'spec_augment', 'mixup', 'TrainSettings', 'ClipBatches',
-           'seed_cnn', 'ser_cnn', 'StdPooling1D', 'utterance_stats', 'StatsHead', 'ModelSpec', 'model_spec', 'fit',
-           'predict_matrices', 'ModelBundle', 'load_bundle', 'corpus_labels', 'train', 'predict_proba', 'predict']
+           'noise_profile', 'add_mel_noise', 'stretch_frames', 'shift_bands', 'spec_augment', 'mixup', 'TrainSettings',
+           'ClipBatches', 'seed_cnn', 'ser_cnn', 'StdPooling1D', 'utterance_stats', 'StatsHead', 'ModelSpec',
+           'model_spec', 'fit', 'predict_matrices', 'ModelBundle', 'load_bundle', 'corpus_labels', 'train',
+           'predict_proba', 'predict']
 
 # %% ../nbs/05_model.ipynb #dd647e09
 class ModelError(ValueError):
@@ -34,24 +35,22 @@ def normalise(X:np.ndarray, # (bands, frames) clip features
 def fit_frames(X:np.ndarray,        # (bands, frames)
                *, frames:int,        # window length wanted
                start:int|None=None,  # first frame; None centres the window
-              ) -> np.ndarray:       # (bands, frames): cropped, or zero-padded on both sides
-    "Crop or pad `X` to exactly `frames` frames."
+              ) -> np.ndarray:       # (bands, frames): cropped, or a short clip repeated until long enough
+    "Crop `X` to exactly `frames` frames, repeating a short clip (looping keeps its statistics; zeros would not)."
     n = X.shape[1]
-    if n >= frames:
-        s = (n - frames)//2 if start is None else min(max(start, 0), n - frames)
-        return X[:, s:s+frames]
-    left = (frames - n)//2
-    return np.pad(X, ((0, 0), (left, frames - n - left)))
+    if n < frames: return np.tile(X, (1, math.ceil(frames/n)))[:, :frames]
+    s = (n - frames)//2 if start is None else min(max(start, 0), n - frames)
+    return X[:, s:s+frames]
 
 def windows(X:np.ndarray,       # (bands, frames), normalised
             *, frames:int,       # window length
-            max_windows:int=5,   # at most this many windows for a clip of ordinary length ...
+            max_windows:int=5,   # this many windows for a clip of ordinary length ...
             hop:int=None,        # ... unless hop is given: then one window every `hop` frames (long recordings)
            ) -> np.ndarray:      # (windows, bands, frames)
-    "Evenly spaced windows covering `X` (one padded window if it is short)."
+    "Evenly spaced windows covering `X` (one looped window if it is short)."
     n = X.shape[1]
     if n <= frames: return fit_frames(X, frames=frames)[None]
-    count = max(2, math.ceil((n - frames)/hop) + 1) if hop else min(max_windows, math.ceil(n/frames) + 1)
+    count = max(2, math.ceil((n - frames)/hop) + 1) if hop else max_windows
     starts = np.linspace(0, n - frames, count).round().astype(int)
     return np.stack([X[:, s:s+frames] for s in starts])
 
@@ -86,13 +85,22 @@ def stretch_frames(X:np.ndarray,   # (bands, frames)
     pos = np.linspace(0, n - 1, m); i0 = np.floor(pos).astype(int); i1 = np.minimum(i0 + 1, n - 1); w = pos - i0
     return (X[:, i0]*(1 - w) + X[:, i1]*w).astype(np.float32)
 
+def shift_bands(X:np.ndarray,    # (bands, frames)
+                *, shift:float,   # bands to move the spectrum up (> 0) or down, fractions allowed
+               ) -> np.ndarray:   # same shape, linearly interpolated, edges repeated
+    "Shift a log-mel matrix along the mel axis: a small, cheap stand-in for pitch shifting and vocal-tract length."
+    n = X.shape[0]
+    pos = np.clip(np.arange(n) - shift, 0, n - 1); i0 = np.floor(pos).astype(int); i1 = np.minimum(i0 + 1, n - 1)
+    w = (pos - i0)[:, None]
+    return (X[i0]*(1 - w) + X[i1]*w).astype(np.float32)
+
 # %% ../nbs/05_model.ipynb #cde869ea
 def spec_augment(X:np.ndarray,            # (bands, frames), normalised
                  *, rng:np.random.Generator,
                  freq_masks:int=2,         # number of band masks
                  freq_width:int=8,         # widest band mask
                  time_masks:int=2,         # number of frame masks
-                 time_width:int=25,        # widest frame mask
+                 time_width:int=20,        # widest frame mask
                 ) -> np.ndarray:           # a masked copy
     "Zero random bands and frames of `X` (SpecAugment without time warping)."
     X = X.copy()
@@ -117,9 +125,9 @@ def mixup(x:np.ndarray, y:np.ndarray,    # a batch of inputs and one-hot (or smo
 @dataclass(frozen=True)
 class TrainSettings:
     "How a model is trained; saved in its bundle."
-    epochs:int=60               # passes over the training data
+    epochs:int=45               # passes over the training data
     batch_size:int=32           # clips per batch
-    frames:int=300              # window length in frames (3 s at a 10 ms hop)
+    frames:int=250              # window length in frames (2.5 s at a 10 ms hop)
     learning_rate:float=2e-3    # peak learning rate (AdamW, cosine decay with warm-up)
     weight_decay:float=1e-3     # AdamW decoupled weight decay
     label_smoothing:float=0.1   # target smoothing
@@ -128,7 +136,8 @@ class TrainSettings:
     noise_p:float=0.5           # probability of adding white or pink noise to a training clip
     snr_db:tuple=(5.0, 30.0)    # its SNR range (dB)
     stretch:float=0.1           # time stretch by exp(U(-stretch, stretch)); 0 disables
-    warmup_epochs:int=3         # linear warm-up before the cosine decay
+    band_shift:float=2.0        # shift the mel axis by U(-band_shift, band_shift) bands; 0 disables
+    warmup_epochs:int=2         # linear warm-up before the cosine decay
 
 class ClipBatches(keras.utils.PyDataset):
     "Batches of windows from a `FeatureStore`, augmented only when `training`."
@@ -143,7 +152,9 @@ class ClipBatches(keras.utils.PyDataset):
     def _order(self):
         return np.random.default_rng([self.seed, self.epoch]).permutation(len(self.store)) if self.training \
                else np.arange(len(self.store))
-    def __len__(self): return math.ceil(len(self.store) / self.s.batch_size)
+    def __len__(self): # training drops the last partial batch (steady shapes, no tiny batches for batch norm)
+        n, b = len(self.store), self.s.batch_size
+        return max(1, n // b) if self.training else math.ceil(n / b)
     def on_epoch_end(self):
         self.epoch += 1; self.order = self._order()
 
@@ -152,6 +163,7 @@ class ClipBatches(keras.utils.PyDataset):
         if self.s.noise_p and rng.random() < self.s.noise_p:
             X = add_mel_noise(X, snr_db=rng.uniform(*self.s.snr_db), profile=self.profiles[rng.integers(2)])
         if self.s.stretch: X = stretch_frames(X, rate=float(np.exp(rng.uniform(-self.s.stretch, self.s.stretch))))
+        if self.s.band_shift: X = shift_bands(X, shift=float(rng.uniform(-self.s.band_shift, self.s.band_shift)))
         return X
 
     def __getitem__(self, i):
@@ -187,25 +199,21 @@ def seed_cnn(input_shape:tuple, # (40, 1): the time-averaged MFCC vector as a se
     return keras.Model(inp, L.Dense(n_classes, activation='softmax')(x), name='seed_cnn')
 
 # %% ../nbs/05_model.ipynb #1ef0c7cf
-def ser_cnn(input_shape:tuple,   # (n_mels, frames, 1)
+def ser_cnn(input_shape:tuple,   # (n_mels, frames, 1): a normalised log-mel window
             n_classes:int,       # number of emotions
-            *, widths:tuple=(32, 64, 128, 128), # channels per convolution block
-            dropout:float=0.3,   # before the classifier
+            *, width:int=128,    # channels of every convolution
+            dropout:float=0.3,   # before and after the dense layer
            ) -> keras.Model:
-    "2D CNN over a normalised log-mel window with statistics pooling over time."
+    "1D CNN over time with mel bands as channels, statistics pooling and a small dense head."
     L = keras.layers
     x = inp = keras.Input(input_shape)
-    for i, w in enumerate(widths):
-        x = L.Conv2D(w, 3, padding='same', use_bias=False)(x)
+    x = L.Permute((2, 1))(L.Reshape(input_shape[:2])(x))               # (frames, n_mels)
+    for j, (k, d, s) in enumerate([(5, 1, 2), (3, 2, 1), (3, 2, 1), (3, 1, 1)]):
+        x = L.Conv1D(width, k, strides=s, dilation_rate=d, padding='same', use_bias=False)(x)
         x = L.Activation('relu')(L.BatchNormalization()(x))
-        x = L.Conv2D(w, 3, padding='same', use_bias=False)(x) if i >= 2 else x
-        x = L.Activation('relu')(L.BatchNormalization()(x)) if i >= 2 else x
-        x = L.MaxPooling2D((2, 2) if i < 3 else (2, 1))(x)
-    x = L.Permute((2, 1, 3))(x)                                # (time, freq, channels)
-    x = L.Reshape((-1, x.shape[2]*x.shape[3]))(x)             # (time, freq*channels)
-    x = L.Dense(128, activation='relu')(x)
+        if j in (1, 3): x = L.MaxPooling1D(2)(x)
     x = L.Concatenate()([L.GlobalAveragePooling1D()(x), StdPooling1D()(x)])
-    x = L.Dropout(dropout)(x)
+    x = L.Dropout(dropout)(L.Dense(128, activation='relu')(L.Dropout(dropout)(x)))
     return keras.Model(inp, L.Dense(n_classes, activation='softmax')(x), name='ser_cnn')
 
 @keras.saving.register_keras_serializable(package='ser_nb')
@@ -278,7 +286,8 @@ MODELS = {
     'ser_cnn': ModelSpec('ser_cnn', ser_cnn, FeatureSettings(), TrainSettings(), stats_weight=0.35),
     'seed_cnn': ModelSpec('seed_cnn', seed_cnn, SEED_FEATURES,
                           TrainSettings(epochs=50, batch_size=16, learning_rate=1e-3, weight_decay=0.0, label_smoothing=0.0,
-                                        mixup_alpha=0.0, spec_augment=False, warmup_epochs=0, noise_p=0.0, stretch=0.0),
+                                        mixup_alpha=0.0, spec_augment=False, warmup_epochs=0, noise_p=0.0, stretch=0.0,
+                                        band_shift=0.0),
                           flat=True),
 }
 DEFAULT_MODEL = 'ser_cnn'
@@ -298,12 +307,13 @@ def _targets(df, labels):
     return np.array([index[e] for e in df.emotion])
 
 def _schedule(spec:ModelSpec, steps_per_epoch:int):
+    "Constant rate (the capstone), or linear warm-up from 1e-5 then cosine decay to 1 % of the peak."
     t = spec.train
-    total = max(1, t.epochs*steps_per_epoch)
     if t.warmup_epochs == 0 and t.weight_decay == 0: return t.learning_rate
-    return keras.optimizers.schedules.CosineDecay(t.learning_rate*(0.1 if t.warmup_epochs else 1), total,
-                                                  warmup_target=t.learning_rate if t.warmup_epochs else None,
-                                                  warmup_steps=t.warmup_epochs*steps_per_epoch)
+    warm = t.warmup_epochs*steps_per_epoch
+    return keras.optimizers.schedules.CosineDecay(1e-5 if warm else t.learning_rate,
+                                                  max(1, t.epochs*steps_per_epoch - warm), alpha=0.01,
+                                                  warmup_target=t.learning_rate if warm else None, warmup_steps=warm)
 
 class _KeepBest(keras.callbacks.Callback):
     "Keep the weights of the epoch with the best validation loss; restore them at the end."
