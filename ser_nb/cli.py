@@ -11,7 +11,7 @@ from .data import DownloadError, CorpusError, AudioError, SpeakerLeakError
 
 # %% auto #0
 __all__ = ['USER_ERRORS', 'MODEL_NAMES', 'DEFAULT_MODEL', 'subcommand', 'parser', 'main', 'cmd_download', 'cmd_features',
-           'cmd_train', 'cmd_evaluate', 'cmd_predict', 'cmd_report']
+           'cmd_train', 'cmd_evaluate', 'cmd_predict', 'cmd_report', 'cmd_all']
 
 # %% ../nbs/08_cli.ipynb #87b074b7
 USER_ERRORS = (DownloadError, CorpusError, AudioError, SpeakerLeakError, FileNotFoundError, KeyError, ValueError)
@@ -211,3 +211,55 @@ def _add_report(sub):
     p.add_argument('--out', type=Path, default=Path('_docs'), help='site folder (default _docs)')
     p.add_argument('--data', type=Path, default=None, help='corpus folder for the re-run (default: SER_DATA)')
     p.set_defaults(func=cmd_report)
+
+# %% ../nbs/08_cli.ipynb #122d18aa
+def cmd_all(args) -> int:
+    "Data, features, held-out evaluation, final model and report, in one go."
+    from ser_nb.data import data_dir, cache_dir, download_ravdess, speaker_split
+    try: data = data_dir(args.data)
+    except CorpusError:
+        if args.data: raise
+        print("ser: no data found; downloading RAVDESS into the user cache", file=sys.stderr)
+        data = download_ravdess()
+    df = _load_tables([data])
+    out = Path(args.out); out.mkdir(parents=True, exist_ok=True)
+    from ser_nb.model import train, DEFAULT_MODEL
+    from ser_nb.results import evaluate
+    train_df, test_df = speaker_split(df, test_size=0.2, seed=args.seed)
+    print(f"ser: 1/3 held-out check: training on {train_df.speaker.nunique()} speakers, testing on "
+          f"{test_df.speaker.nunique()} others ({', '.join(sorted(test_df.speaker.unique()))})", file=sys.stderr)
+    with contextlib.redirect_stdout(sys.stderr):
+        held, _, skipped = train(train_df, model=args.model, cache_root=args.cache, seed=args.seed, epochs=args.epochs,
+                                 jobs=args.jobs, progress=not args.quiet)
+        res = evaluate(held, test_df, cache_root=args.cache, jobs=args.jobs)
+    (out/'heldout.json').write_text(json.dumps(res, indent=1))
+    print(f"ser: held-out speakers: accuracy {res['accuracy']:.3f}, UAR {res['uar']:.3f}, macro-F1 {res['macro_f1']:.3f} "
+          f"({res['n']} clips) -> {out/'heldout.json'}", file=sys.stderr)
+    print(f"ser: 2/3 final model on all {len(df)} clips", file=sys.stderr)
+    with contextlib.redirect_stdout(sys.stderr):
+        bundle, _, skipped = train(df, model=args.model, cache_root=args.cache, seed=args.seed, epochs=args.epochs,
+                                   jobs=args.jobs, progress=not args.quiet)
+    bundle.save(out/args.model)
+    _report_errors(skipped)
+    print(f"ser: model saved to {out/args.model}", file=sys.stderr)
+    if not args.no_report:
+        print("ser: 3/3 re-running the notebooks and building the report", file=sys.stderr)
+        from ser_nb.report import build_report
+        print(f"ser: report: {build_report(execute=True, out=args.site, data=data)}", file=sys.stderr)
+    print(json.dumps(dict(model=str(out/args.model), heldout=dict((k, res[k]) for k in ('n', 'accuracy', 'uar', 'macro_f1')))))
+    return 0
+
+@subcommand
+def _add_all(sub):
+    p = sub.add_parser('all', help='the main job: data, features, held-out evaluation, final model, report')
+    p.add_argument('--data', type=Path, default=None, help='data folder (default: SER_DATA, else download RAVDESS)')
+    p.add_argument('--out', type=Path, default=Path('models'), help='folder for the model and evaluation (default models)')
+    p.add_argument('--site', type=Path, default=Path('_docs'), help='report site folder (default _docs)')
+    p.add_argument('--model', choices=MODEL_NAMES, default=DEFAULT_MODEL, help=f'architecture (default {DEFAULT_MODEL})')
+    p.add_argument('--seed', type=int, default=0, help='random seed (default 0)')
+    p.add_argument('--epochs', type=int, default=None, help="training epochs (default: the model's)")
+    p.add_argument('--cache', type=Path, default=None, help='feature cache (default: the user cache)')
+    p.add_argument('--jobs', type=int, default=None, help='feature extraction processes')
+    p.add_argument('--no-report', action='store_true', help='skip re-running the notebooks and building the site')
+    p.add_argument('--quiet', action='store_true', help='no progress output')
+    p.set_defaults(func=cmd_all)
