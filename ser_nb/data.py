@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_data.ipynb #1857abd4
 from __future__ import annotations
-import os, re, hashlib, shutil, stat, tempfile, urllib.request, warnings, zipfile
+import contextlib, os, re, sys, hashlib, shutil, stat, tempfile, urllib.request, warnings, zipfile
 from pathlib import Path
 import numpy as np, pandas as pd, soundfile as sf, soxr
 
@@ -208,10 +208,29 @@ def _riff_data_shortfall(path:Path) -> int:
             f.seek(n + (n & 1), 1)
     return 0
 
+@contextlib.contextmanager
+def _quiet_decoder():
+    "Send what C decoders print on file descriptor 2 (libmpg123's `Note: ...` lines) to /dev/null meanwhile."
+    try: saved = os.dup(2)
+    except OSError: yield; return
+    try:
+        sys.stderr.flush()
+        null = os.open(os.devnull, os.O_WRONLY); os.dup2(null, 2); os.close(null)
+        yield
+    finally: os.dup2(saved, 2); os.close(saved)
+
+def _open_reason(e) -> str:
+    "libsndfile's open error, without its misleading 'does not exist' for files it cannot parse (they exist)."
+    reason = str(e).split(': ', 1)[-1].strip().rstrip('.')
+    return 'unrecognised or corrupt audio data' if 'does not exist' in reason else reason
+
 def _read(path:Path, offset:float, duration:float|None):
+    with _quiet_decoder(): return _decode(path, offset, duration)
+
+def _decode(path:Path, offset:float, duration:float|None):
     try: f = sf.SoundFile(path)
     except sf.LibsndfileError as e:
-        raise _audio_error(path, f"not a readable audio file ({str(e).split(': ', 1)[-1].strip()})") from None
+        raise _audio_error(path, f"not a readable audio file ({_open_reason(e)})") from None
     except (RuntimeError, ValueError, OSError) as e:
         raise _audio_error(path, f"not a readable audio file ({e})") from None
     with f:
