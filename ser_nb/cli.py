@@ -14,7 +14,7 @@ __all__ = ['USER_ERRORS', 'MODEL_NAMES', 'DEFAULT_MODEL', 'subcommand', 'parser'
            'cmd_train', 'cmd_evaluate', 'cmd_predict', 'cmd_report', 'cmd_all']
 
 # %% ../nbs/08_cli.ipynb #87b074b7
-USER_ERRORS = (DownloadError, CorpusError, AudioError, SpeakerLeakError, FileNotFoundError, KeyError, ValueError)
+USER_ERRORS = (DownloadError, CorpusError, AudioError, SpeakerLeakError, OSError, KeyError, ValueError)
 _SUBCOMMANDS = []
 
 def subcommand(add):
@@ -24,6 +24,19 @@ def subcommand(add):
 def _fail(msg) -> int:
     print(f"ser: {msg}", file=sys.stderr)
     return 1
+
+def _message(e:Exception) -> str:
+    "One line for a user error: its message; `path: reason` for an operating-system error (no folder, disk full, ...)."
+    if isinstance(e, KeyError) and e.args: return str(e.args[0])
+    if isinstance(e, OSError) and e.filename and e.strerror: return f"{e.filename}: {e.strerror}"
+    return str(e)
+
+def _positive(text:str) -> int:
+    "argparse type: a whole number of at least 1 (epochs, worker processes); anything else is a usage error."
+    try: n = int(text)
+    except ValueError: n = 0
+    if n < 1: raise argparse.ArgumentTypeError(f"{text!r}: must be a whole number of at least 1")
+    return n
 
 def parser() -> argparse.ArgumentParser:
     "The `ser` argument parser with every subcommand."
@@ -42,7 +55,7 @@ def main(argv:list[str]=None, # arguments (default: sys.argv[1:])
         p.print_help(sys.stderr)
         return 2
     try: return args.func(args)
-    except USER_ERRORS as e: return _fail(e.args[0] if isinstance(e, KeyError) and e.args else e)
+    except USER_ERRORS as e: return _fail(_message(e))
     except KeyboardInterrupt: return _fail("interrupted")
 
 # %% ../nbs/08_cli.ipynb #12c4c6e6
@@ -81,7 +94,7 @@ def _add_features(sub):
     p = sub.add_parser('features', help="extract the default model's features into a cache")
     p.add_argument('--data', type=Path, action='append', required=True, help='data folder (repeatable)')
     p.add_argument('--cache', type=Path, required=True, help='cache folder')
-    p.add_argument('--jobs', type=int, default=None, help='worker processes (default: all cores)')
+    p.add_argument('--jobs', type=_positive, default=None, help='worker processes (default: all cores)')
     p.add_argument('--quiet', action='store_true', help='no progress bar')
     p.set_defaults(func=cmd_features)
 
@@ -125,10 +138,10 @@ def _add_train(sub):
     p.add_argument('--data', type=Path, action='append', required=True, help='data folder (repeatable)')
     p.add_argument('--out', type=Path, required=True, help='model folder to write')
     p.add_argument('--seed', type=int, default=0, help='random seed (default 0)')
-    p.add_argument('--epochs', type=int, default=None, help="training epochs (default: the model's)")
+    p.add_argument('--epochs', type=_positive, default=None, help="training epochs (default: the model's)")
     p.add_argument('--model', choices=MODEL_NAMES, default=DEFAULT_MODEL, help=f'architecture (default {DEFAULT_MODEL})')
     p.add_argument('--cache', type=Path, default=None, help='feature cache (default: the user cache)')
-    p.add_argument('--jobs', type=int, default=None, help='feature extraction processes')
+    p.add_argument('--jobs', type=_positive, default=None, help='feature extraction processes')
     p.add_argument('--quiet', action='store_true', help='no progress output')
     p.set_defaults(func=cmd_train)
 
@@ -163,7 +176,7 @@ def _add_evaluate(sub):
     p.add_argument('--data', type=Path, action='append', required=True, help='data folder (repeatable)')
     p.add_argument('--json', action='store_true', help='print one JSON object')
     p.add_argument('--cache', type=Path, default=None, help='feature cache (default: the user cache)')
-    p.add_argument('--jobs', type=int, default=None, help='feature extraction processes')
+    p.add_argument('--jobs', type=_positive, default=None, help='feature extraction processes')
     p.add_argument('--quiet', action='store_true', help='no progress bar')
     p.set_defaults(func=cmd_evaluate)
 
@@ -257,9 +270,9 @@ def _add_all(sub):
     p.add_argument('--site', type=Path, default=Path('_docs'), help='report site folder (default _docs)')
     p.add_argument('--model', choices=MODEL_NAMES, default=DEFAULT_MODEL, help=f'architecture (default {DEFAULT_MODEL})')
     p.add_argument('--seed', type=int, default=0, help='random seed (default 0)')
-    p.add_argument('--epochs', type=int, default=None, help="training epochs (default: the model's)")
+    p.add_argument('--epochs', type=_positive, default=None, help="training epochs (default: the model's)")
     p.add_argument('--cache', type=Path, default=None, help='feature cache (default: the user cache)')
-    p.add_argument('--jobs', type=int, default=None, help='feature extraction processes')
+    p.add_argument('--jobs', type=_positive, default=None, help='feature extraction processes')
     p.add_argument('--no-report', action='store_true', help='skip re-running the notebooks and building the site')
     p.add_argument('--quiet', action='store_true', help='no progress output')
     p.set_defaults(func=cmd_all)
