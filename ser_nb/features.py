@@ -175,8 +175,8 @@ class FeatureCache:
         self.dir = self.root/f"features-{settings.key()}"
         self.dir.mkdir(parents=True, exist_ok=True)
         meta = self.dir/'settings.json'
-        if not meta.exists(): _atomic_write_text(meta, json.dumps(settings.to_dict(), indent=1))
-        elif FeatureSettings.from_dict(json.loads(meta.read_text())) != settings:
+        if _read_settings(meta) is None: _atomic_write_text(meta, json.dumps(settings.to_dict(), indent=1))
+        elif _read_settings(meta) != settings:
             raise ValueError(f"{meta}: settings differ from the hash that names the folder; delete the folder")
 
     def path_for(self, clip:str|Path) -> Path:
@@ -202,8 +202,16 @@ class FeatureCache:
 
 def _atomic_write_text(p:Path, text:str):
     fd, tmp = tempfile.mkstemp(dir=p.parent, suffix='.tmp')
-    with os.fdopen(fd, 'w') as f: f.write(text)
-    os.replace(tmp, p)
+    try:
+        with os.fdopen(fd, 'w') as f: f.write(text)
+        os.replace(tmp, p)
+    finally:
+        if os.path.exists(tmp): os.unlink(tmp)
+
+def _read_settings(meta:Path) -> FeatureSettings|None:
+    "The settings a cache folder records; None if absent or unreadable (the folder's hash is the authority: rewrite it)."
+    try: return FeatureSettings.from_dict(json.loads(meta.read_text()))
+    except (OSError, UnicodeDecodeError, ValueError, TypeError): return None
 
 # %% ../nbs/03_features.ipynb #76a1aa8c
 @dataclass
