@@ -245,6 +245,8 @@ def cmd_all(args) -> int:
         held, _, skipped = train(train_df, model=args.model, cache_root=args.cache, seed=args.seed, epochs=args.epochs,
                                  jobs=args.jobs, progress=not args.quiet)
         res = evaluate(held, test_df, cache_root=args.cache, jobs=args.jobs)
+    res['test_speakers'] = sorted(test_df.speaker.unique())
+    held.save(out/f'{args.model}_heldout')
     (out/'heldout.json').write_text(json.dumps(res, indent=1))
     print(f"ser: held-out speakers: accuracy {res['accuracy']:.3f}, UAR {res['uar']:.3f}, macro-F1 {res['macro_f1']:.3f} "
           f"({res['n']} clips) -> {out/'heldout.json'}", file=sys.stderr)
