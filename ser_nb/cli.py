@@ -132,17 +132,21 @@ def cmd_train(args) -> int:
 
 MODEL_NAMES, DEFAULT_MODEL = ('ser_cnn', 'seed_cnn'), 'ser_cnn'   # ser_nb.model's, named here so `ser` starts without Keras
 
+def _training_options(p):
+    "The options `ser train` and `ser all` share."
+    p.add_argument('--model', choices=MODEL_NAMES, default=DEFAULT_MODEL, help=f'architecture (default {DEFAULT_MODEL})')
+    p.add_argument('--seed', type=int, default=0, help='random seed (default 0)')
+    p.add_argument('--epochs', type=_positive, default=None, help="training epochs (default: the model's)")
+    p.add_argument('--cache', type=Path, default=None, help='feature cache (default: the user cache)')
+    p.add_argument('--jobs', type=_positive, default=None, help='feature extraction processes')
+    p.add_argument('--quiet', action='store_true', help='no progress output')
+
 @subcommand
 def _add_train(sub):
     p = sub.add_parser('train', help='train a model bundle on labelled clips')
     p.add_argument('--data', type=Path, action='append', required=True, help='data folder (repeatable)')
     p.add_argument('--out', type=Path, required=True, help='model folder to write')
-    p.add_argument('--seed', type=int, default=0, help='random seed (default 0)')
-    p.add_argument('--epochs', type=_positive, default=None, help="training epochs (default: the model's)")
-    p.add_argument('--model', choices=MODEL_NAMES, default=DEFAULT_MODEL, help=f'architecture (default {DEFAULT_MODEL})')
-    p.add_argument('--cache', type=Path, default=None, help='feature cache (default: the user cache)')
-    p.add_argument('--jobs', type=_positive, default=None, help='feature extraction processes')
-    p.add_argument('--quiet', action='store_true', help='no progress output')
+    _training_options(p)
     p.set_defaults(func=cmd_train)
 
 # %% ../nbs/08_cli.ipynb #f37ecef9
@@ -270,11 +274,6 @@ def _add_all(sub):
     p.add_argument('--data', type=Path, default=None, help='data folder (default: SER_DATA, else download RAVDESS)')
     p.add_argument('--out', type=Path, default=Path('models'), help='folder for the model and evaluation (default models)')
     p.add_argument('--site', type=Path, default=Path('_docs'), help='report site folder (default _docs)')
-    p.add_argument('--model', choices=MODEL_NAMES, default=DEFAULT_MODEL, help=f'architecture (default {DEFAULT_MODEL})')
-    p.add_argument('--seed', type=int, default=0, help='random seed (default 0)')
-    p.add_argument('--epochs', type=_positive, default=None, help="training epochs (default: the model's)")
-    p.add_argument('--cache', type=Path, default=None, help='feature cache (default: the user cache)')
-    p.add_argument('--jobs', type=_positive, default=None, help='feature extraction processes')
     p.add_argument('--no-report', action='store_true', help='skip re-running the notebooks and building the site')
-    p.add_argument('--quiet', action='store_true', help='no progress output')
+    _training_options(p)
     p.set_defaults(func=cmd_all)
