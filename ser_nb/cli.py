@@ -85,7 +85,7 @@ def cmd_features(args) -> int:
     if not files: return _fail(f"no audio files under {', '.join(map(str, args.data))}")
     cache = FeatureCache(args.cache, FeatureSettings())
     rep = extract_features(files, cache=cache, jobs=args.jobs, progress=not args.quiet)
-    print(f"features: {rep.computed} computed, {rep.cached} cached, {len(rep.errors)} failed -> {cache.dir}",
+    print(f"ser: features: {rep.computed} computed, {rep.cached} cached, {len(rep.errors)} failed -> {cache.dir}",
           file=sys.stderr)
     return _report_errors(rep.errors)
 
