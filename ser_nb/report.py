@@ -625,29 +625,46 @@ def _failed_cell(nb) -> int|None:
     return next((i for i, c in enumerate(nb.cells) if c.cell_type == 'code'
                  and any(o.get('output_type') == 'error' for o in c.get('outputs', []))), None)
 
+def _is_slow(cell) -> bool: return any(l.strip().replace(' ', '') == '#|slow' for l in cell.source.splitlines())
+
+def _run_one(nb, p:Path, cwd, timeout, cell_timeout):
+    "Execute notebook `nb` (read from `p`) in a fresh kernel, in place."
+    from nbconvert.preprocessors import ExecutePreprocessor
+    limit = (lambda cell: timeout) if timeout is not None else (lambda cell: None if _is_slow(cell) else cell_timeout)
+    ep = ExecutePreprocessor(timeout_func=limit, kernel_name=nb.metadata.get('kernelspec', {}).get('name', 'python3'),
+                             extra_arguments=['--IPKernelApp.log_level=ERROR'])
+    ep.preprocess(nb, {'metadata': {'path': str(cwd or p.parent)}})
+
 def execute_notebooks(paths:list,                # notebooks to run, in order; each is rewritten with its new outputs
                       *, cwd:str|Path|None=None, # working directory of the kernels; default each notebook's folder
                       data:str|Path|None=None,   # corpus folder, passed to the notebooks as SER_DATA
-                      timeout:int|None=None,     # seconds allowed per cell (None: no limit)
+                      timeout:int|None=None,     # seconds allowed per cell, slow or not (None: see `cell_timeout`)
+                      cell_timeout:int=600,      # seconds allowed per ordinary cell when `timeout` is None
+                      retries:int=1,             # re-runs of a notebook whose cell ran out of time
                      ) -> list:                  # the paths run
     "Run each notebook in `paths` in a fresh kernel, in order, saving outputs; stop at the first failure."
-    from nbconvert.preprocessors import ExecutePreprocessor, CellExecutionError
+    from nbconvert.preprocessors import CellExecutionError
+    from nbclient.exceptions import CellTimeoutError
     paths = [Path(p) for p in paths]
     with _kernel_env(data):
         bar = tqdm(paths, desc='notebooks', unit='nb', file=sys.stderr)
         for p in bar:
             bar.set_postfix_str(p.name)
-            nb = nbformat.read(p, as_version=4)
-            ep = ExecutePreprocessor(timeout=timeout, kernel_name=nb.metadata.get('kernelspec', {}).get('name', 'python3'),
-                                     extra_arguments=['--IPKernelApp.log_level=ERROR'])
-            try: ep.preprocess(nb, {'metadata': {'path': str(cwd or p.parent)}})
-            except CellExecutionError as e:
-                i = _failed_cell(nb)
-                where = f'cell {i}' if i is not None else 'a cell'
-                raise ReportError(f'{p.name}: {where} failed: {e.ename}: {strip_ansi_text(str(e.evalue))}') from None
-            except Exception as e:
-                raise ReportError(f'{p.name}: could not be executed ({type(e).__name__}: {e})') from None
-            finally: bar.refresh()
+            for attempt in range(retries + 1):
+                nb = nbformat.read(p, as_version=4)
+                try: _run_one(nb, p, cwd, timeout, cell_timeout); break
+                except CellTimeoutError as e:
+                    if attempt < retries:
+                        tqdm.write(f'{p.name}: a cell ran out of time; re-running the notebook in a fresh kernel', file=sys.stderr)
+                        continue
+                    raise ReportError(f'{p.name}: a cell ran out of time twice ({str(e).splitlines()[0][:200]})') from None
+                except CellExecutionError as e:
+                    i = _failed_cell(nb)
+                    where = f'cell {i}' if i is not None else 'a cell'
+                    raise ReportError(f'{p.name}: {where} failed: {e.ename}: {strip_ansi_text(str(e.evalue))}') from None
+                except Exception as e:
+                    raise ReportError(f'{p.name}: could not be executed ({type(e).__name__}: {e})') from None
+                finally: bar.refresh()
             nbformat.write(nb, p)
     return paths
 

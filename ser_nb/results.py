@@ -133,7 +133,8 @@ def plot_speakers(predictions:pd.DataFrame, *, ax=None):
            .groupby(['speaker', 'gender']).correct.mean().reset_index())
     if ax is None: _, ax = plt.subplots(figsize=(11, 3.2))
     sns.barplot(acc, x='speaker', y='correct', hue='gender', dodge=False, ax=ax)
-    ax.axhline(acc.correct.mean(), color='k', lw=1, ls='--')
+    ax.axhline(acc.correct.mean(), color='k', lw=1, ls='--', label='mean')
+    ax.legend(title='gender', loc='upper left', bbox_to_anchor=(1.0, 1.0))    # beside the bars, never over them
     ax.set(ylabel='accuracy', xlabel='', title='Accuracy per unseen speaker'); ax.tick_params(axis='x', rotation=60)
     return ax
 
