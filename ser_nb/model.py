@@ -19,8 +19,8 @@ from .features import FeatureSettings, FeatureCache, FeatureStore, extract_featu
 __all__ = ['SEED_FEATURES', 'MODELS', 'DEFAULT_MODEL', 'BUNDLE_FORMAT', 'ModelError', 'normalise', 'fit_frames', 'windows',
            'noise_profile', 'add_mel_noise', 'stretch_frames', 'shift_bands', 'spec_augment', 'mixup', 'TrainSettings',
            'ClipBatches', 'seed_cnn', 'ser_cnn', 'StdPooling1D', 'utterance_stats', 'StatsHead', 'ModelSpec',
-           'model_spec', 'fit', 'predict_matrices', 'ModelBundle', 'load_bundle', 'corpus_labels', 'train',
-           'predict_proba', 'predict']
+           'model_spec', 'fit', 'predict_matrices', 'ModelBundle', 'load_bundle', 'usable_clips', 'predict_table',
+           'corpus_labels', 'train', 'predict_proba', 'predict']
 
 # %% ../nbs/05_model.ipynb #dd647e09
 class ModelError(ValueError):
@@ -343,10 +343,10 @@ def fit(spec:ModelSpec,           # what to train
     "Train `spec` on `train`, reproducibly."
     if val is not None: check_speakers(train, val)
     keras.utils.set_random_seed(seed)
-    data = ClipBatches(FeatureStore(train, cache), _targets(train, labels), settings=spec.train, n_classes=len(labels),
-                       training=True, seed=seed, flat=spec.flat)
+    store, targets = FeatureStore(train, cache), _targets(train, labels)
+    data = ClipBatches(store, targets, settings=spec.train, n_classes=len(labels), training=True, seed=seed, flat=spec.flat)
     model = spec.build(spec.input_shape(), len(labels))
-    if spec.flat: model = _standardised(model, FeatureStore(train, cache))
+    if spec.flat: model = _standardised(model, store)
     opt = keras.optimizers.AdamW(_schedule(spec, len(data)), weight_decay=spec.train.weight_decay) \
           if spec.train.weight_decay else keras.optimizers.Adam(_schedule(spec, len(data)))
     model.compile(optimizer=opt, loss='categorical_crossentropy', metrics=['accuracy'])
@@ -359,9 +359,8 @@ def fit(spec:ModelSpec,           # what to train
     hist = model.fit(data, validation_data=val_data, epochs=spec.train.epochs, callbacks=callbacks, verbose=verbose)
     head = None
     if spec.stats_weight:
-        store = FeatureStore(train, cache)
         F = np.stack([utterance_stats(store[i]) for i in range(len(store))])
-        head = StatsHead.fit(F, _targets(train, labels), n_classes=len(labels))
+        head = StatsHead.fit(F, targets, n_classes=len(labels))
     return ModelBundle(model, spec, list(labels), sorted(set(train.speaker)), seed, head=head), hist.history
 
 # %% ../nbs/05_model.ipynb #d6b11139
@@ -493,6 +492,19 @@ def _load_head(path:Path, meta:dict, spec:ModelSpec) -> StatsHead|None:
     return head
 
 # %% ../nbs/05_model.ipynb #6bd6d7a7
+def usable_clips(df:pd.DataFrame,      # labelled clips
+                 *, cache:FeatureCache, # where their features go
+                 jobs:int=None,         # feature extraction processes
+                 progress:bool=True,    # progress bar on stderr
+                ) -> tuple[pd.DataFrame, list]: # (rows whose features are cached, [(path, reason)] of the others)
+    "Extract (or reuse) the features of `df` and keep the clips that could be used."
+    rep = extract_features(df, cache=cache, jobs=jobs, progress=progress)
+    return df[~df.path.isin({p for p, _ in rep.errors})].reset_index(drop=True), rep.errors
+
+def predict_table(bundle:ModelBundle, df:pd.DataFrame, *, cache:FeatureCache) -> np.ndarray:
+    "Probabilities (rows × bundle labels) for clips of `df` whose features are in `cache`."
+    return predict_matrices(bundle, FeatureStore(df, cache).batch(range(len(df))))
+
 def corpus_labels(df:pd.DataFrame) -> list[str]:
     "The emotions present in `df`, in the canonical order (other labels after, sorted)."
     present = set(df.emotion)
@@ -510,13 +522,11 @@ def train(df:pd.DataFrame,             # labelled clips (from `load_corpus`)
     spec = model_spec(model, epochs=epochs) if isinstance(model, str) else model
     if len(df) == 0: raise ModelError("no labelled clips to train on")
     cache = FeatureCache(cache_root, spec.features)
-    rep = extract_features(df, cache=cache, jobs=jobs, progress=progress)
-    bad = {p for p, _ in rep.errors}
-    df = df[~df.path.isin(bad)]
+    df, skipped = usable_clips(df, cache=cache, jobs=jobs, progress=progress)
     labels = corpus_labels(df)
     if len(labels) < 2: raise ModelError(f"training needs at least two emotions, found {labels}")
     bundle, hist = fit(spec, df, cache=cache, labels=labels, seed=seed, verbose=2 if progress else 0)
-    return bundle, hist, rep.errors
+    return bundle, hist, skipped
 
 # %% ../nbs/05_model.ipynb #defe4e1b
 def _matrix(bundle:ModelBundle, source, sr:int|None) -> tuple[np.ndarray, bool]:

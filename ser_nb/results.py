@@ -10,9 +10,9 @@ import numpy as np, pandas as pd
 import matplotlib.pyplot as plt, seaborn as sns
 from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score, confusion_matrix, classification_report
 from .data import EMOTIONS, speaker_folds, check_speakers, SpeakerLeakError
-from .features import FeatureCache, extract_features, FeatureStore
-from .model import (ModelBundle, ModelError, model_spec, fit, predict_matrices, corpus_labels, _choose,
-                          DEFAULT_MODEL)
+from .features import FeatureCache
+from .model import (ModelBundle, ModelError, model_spec, fit, usable_clips, predict_table, corpus_labels,
+                          _choose, DEFAULT_MODEL)
 
 # %% auto #0
 __all__ = ['scores', 'evaluate', 'cross_validate', 'summary', 'plot_history', 'plot_confusion', 'report_table', 'plot_speakers',
@@ -42,16 +42,14 @@ def evaluate(bundle:ModelBundle,        # a trained bundle
     if not shared: raise ModelError(f"the data's labels {sorted(set(df.emotion))} share none with the model's {bundle.labels}")
     used = df[df.emotion.isin(shared)]
     cache = FeatureCache(cache_root, bundle.features)
-    rep = extract_features(used, cache=cache, jobs=jobs, progress=progress)
-    bad = {p for p, _ in rep.errors}
-    used = used[~used.path.isin(bad)]
+    used, skipped = usable_clips(used, cache=cache, jobs=jobs, progress=progress)
     if len(used) == 0: raise ModelError("no usable clips to evaluate")
-    P = predict_matrices(bundle, FeatureStore(used, cache).batch(range(len(used))))
+    P = predict_table(bundle, used, cache=cache)
     pred = [_choose(p, bundle.labels, shared)[0] for p in P]
     res = scores(used.emotion, pred, labels=shared)
     seen = sorted(set(used.speaker) & set(bundle.train_speakers))
     res.update(labels_used=shared, left_out=int((~df.emotion.isin(shared)).sum()),
-               left_out_labels=sorted(set(df.emotion) - set(shared)), skipped=[dict(path=p, reason=r) for p, r in rep.errors],
+               left_out_labels=sorted(set(df.emotion) - set(shared)), skipped=[dict(path=p, reason=r) for p, r in skipped],
                speakers=int(used.speaker.nunique()), seen_speakers=seen, speaker_independent=not seen)
     if seen: warnings.warn(f"{len(seen)} of the evaluation speakers were in the training data ({', '.join(seen[:5])}"
                            f"{' …' if len(seen) > 5 else ''}): this score is not speaker-independent")
@@ -70,15 +68,14 @@ def cross_validate(df:pd.DataFrame,       # labelled clips
     "Train and test one model per speaker fold; every clip is predicted by a model that never heard its speaker."
     spec = model_spec(model, epochs=epochs) if isinstance(model, str) else model
     cache = FeatureCache(cache_root, spec.features)
-    rep = extract_features(df, cache=cache, jobs=jobs, progress=progress)
-    df = df[~df.path.isin({p for p, _ in rep.errors})].reset_index(drop=True)
+    df, _ = usable_clips(df, cache=cache, jobs=jobs, progress=progress)
     labels = corpus_labels(df)
     rows, preds, hists = [], [], []
     for k, (tr, te) in enumerate(speaker_folds(df, n_folds=n_folds)):
         train, test = df.iloc[tr], df.iloc[te]
         check_speakers(train, test)
         net, hist = fit(spec, train, cache=cache, labels=labels, seed=seed)
-        P = predict_matrices(net, FeatureStore(test, cache).batch(range(len(test))))
+        P = predict_table(net, test, cache=cache)
         pred = [labels[i] for i in P.argmax(axis=1)]
         s = scores(test.emotion, pred, labels=labels)
         rows.append(dict(fold=k, speakers=', '.join(sorted(test.speaker.unique())), n=s['n'], accuracy=s['accuracy'],
@@ -145,13 +142,12 @@ def random_split_scores(df:pd.DataFrame, *, model:str='seed_cnn', seeds=(0, 1, 2
     from sklearn.model_selection import train_test_split
     spec = model_spec(model)
     cache = FeatureCache(cache_root, spec.features)
-    rep = extract_features(df, cache=cache, jobs=jobs, progress=False)
-    df = df[~df.path.isin({p for p, _ in rep.errors})].reset_index(drop=True)
+    df, _ = usable_clips(df, cache=cache, jobs=jobs, progress=False)
     labels, rows = corpus_labels(df), []
     for seed in seeds:
         train, test = train_test_split(df, test_size=0.2, stratify=df.emotion, random_state=seed)
         net, _ = fit(spec, train, cache=cache, labels=labels, seed=seed)
-        P = predict_matrices(net, FeatureStore(test, cache).batch(range(len(test))))
+        P = predict_table(net, test, cache=cache)
         s = scores(test.emotion, [labels[i] for i in P.argmax(axis=1)], labels=labels)
         rows.append(dict(seed=seed, accuracy=s['accuracy'], uar=s['uar'], macro_f1=s['macro_f1'],
                          test_speakers_seen=int(test.speaker.isin(set(train.speaker)).mean()*100)))
