@@ -11,8 +11,9 @@ import numpy as np, pandas as pd, soundfile as sf, soxr
 # %% auto #0
 __all__ = ['EMOTIONS', 'CORPORA', 'AUDIO_EXTENSIONS', 'PARSERS', 'RAVDESS_URL', 'RAVDESS_MD5', 'AudioError', 'CorpusError',
            'SpeakerLeakError', 'DownloadError', 'parse_ravdess', 'parse_cremad', 'parse_tess', 'parse_savee',
-           'parse_emodb', 'parse_name', 'cache_dir', 'data_dir', 'audio_files', 'load_corpus', 'load_audio',
-           'check_speakers', 'speaker_split', 'speaker_folds', 'fetch', 'safe_extract', 'download_ravdess']
+           'parse_emodb', 'parse_name', 'cache_dir', 'data_dir', 'example_corpus', 'audio_files', 'load_corpus',
+           'load_audio', 'check_speakers', 'speaker_split', 'speaker_folds', 'fetch', 'safe_extract',
+           'download_ravdess']
 
 # %% ../nbs/00_data.ipynb #6934acf8
 EMOTIONS = ('neutral', 'calm', 'happy', 'sad', 'angry', 'fearful', 'disgust', 'surprised')
@@ -147,6 +148,24 @@ def data_dir(path:str|Path=None, # an explicit data folder; wins over everything
         how = 'the path given' if path else 'SER_DATA' if os.environ.get('SER_DATA') else 'the user cache'
         raise CorpusError(f"{p}: no such data folder (from {how}); set SER_DATA or run `ser download ravdess`")
     return p
+
+# %% ../nbs/00_data.ipynb #a94f9019
+_FETCH_HINT = {'ravdess': 'set SER_DATA or run `ser download ravdess`'}
+
+def example_corpus(name:str='ravdess', # corpus folder name: ravdess, tess, urdu, ...
+                  ) -> Path|None:      # its folder, or None (after one 'skipped:' line) when there is none
+    "The real corpus `name` for the chapters' examples, or `None` with a line saying why it is skipped."
+    key = name.lower()
+    env = [f'SER_{key.upper()}'] + (['SER_DATA'] if key == 'ravdess' else [])
+    found = [os.environ[v] for v in env if os.environ.get(v)]
+    if os.environ.get('SER_DATA'): found.append(Path(os.environ['SER_DATA']).expanduser().parent/key)
+    found.append(cache_dir()/key)
+    for p in map(lambda p: Path(p).expanduser(), found):
+        if p.is_dir() and any(p.iterdir()): return p
+    hint = _FETCH_HINT.get(key, f'set SER_{key.upper()} to its folder')
+    print(f"skipped: no {name.upper()} data ({hint})")
+    return None
+
 
 # %% ../nbs/00_data.ipynb #a244120a
 def audio_files(path:str|Path, # a folder (searched recursively, symlinks followed) or a single audio file
