@@ -12,8 +12,8 @@ import numpy as np, pandas as pd, soundfile as sf, soxr
 __all__ = ['EMOTIONS', 'CORPORA', 'AUDIO_EXTENSIONS', 'PARSERS', 'RAVDESS_URL', 'RAVDESS_MD5', 'AudioError', 'CorpusError',
            'SpeakerLeakError', 'DownloadError', 'parse_ravdess', 'parse_cremad', 'parse_tess', 'parse_savee',
            'parse_emodb', 'parse_urdu', 'parse_name', 'cache_dir', 'data_dir', 'example_corpus', 'audio_files',
-           'load_corpus', 'load_audio', 'check_speakers', 'speaker_split', 'speaker_folds', 'fetch', 'safe_extract',
-           'download_ravdess']
+           'load_corpus', 'emotion_name', 'read_manifest', 'load_audio', 'check_speakers', 'speaker_split',
+           'speaker_folds', 'fetch', 'safe_extract', 'download_ravdess']
 
 # %% ../nbs/00_data.ipynb #6934acf8
 EMOTIONS = ('neutral', 'calm', 'happy', 'sad', 'angry', 'fearful', 'disgust', 'surprised')
@@ -197,17 +197,23 @@ def audio_files(path:str|Path, # a folder (searched recursively, symlinks follow
     return sorted(found)
 
 _COLUMNS = ['path', 'corpus', 'speaker', 'gender', 'emotion', 'intensity', 'statement', 'repetition']
+_BASE = ['path', 'corpus', 'speaker', 'gender', 'emotion']
 
-def load_corpus(path:str|Path,   # folder searched recursively for audio files (or one file)
-                corpus:str=None, # corpus name to accept; None detects each file's corpus from its name
-               ) -> pd.DataFrame: # one row per labelled clip: path, corpus, speaker, gender, emotion, ...
-    "Table of the labelled clips under `path`."
+def _is_manifest(path:Path) -> bool: return path.suffix.lower() == '.csv' and path.is_file()
+
+def load_corpus(path:str|Path|list, # folder (searched recursively), one audio file, a manifest CSV, or a list of these
+                corpus:str=None,    # corpus name to accept (folders) or to name the clips (manifests without a corpus column)
+               ) -> pd.DataFrame:   # one row per labelled clip: path, corpus, speaker, gender, emotion, ...
+    "Table of the labelled clips under `path`, or listed by `path` when it is a manifest CSV; a list gives their union."
+    if isinstance(path, (list, tuple)): return _union([load_corpus(p, corpus) for p in path])
+    path = Path(path)
+    if _is_manifest(path): return read_manifest(path, corpus=corpus)
     rows, unmatched = [], []
     for f in audio_files(path):
         labels = parse_name(f, corpus)
         if labels is None: unmatched.append(str(f))
         else: rows.append(dict(path=str(f), **labels))
-    df = pd.DataFrame(rows, columns=_COLUMNS if rows else ['path','corpus','speaker','gender','emotion'])
+    df = pd.DataFrame(rows, columns=_COLUMNS if rows else _BASE)
     if rows:
         df = df.dropna(axis=1, how='all') if not (df.corpus == 'RAVDESS').any() else df
         if 'repetition' in df: df['repetition'] = df.repetition.astype('Int64')
@@ -217,6 +223,108 @@ def load_corpus(path:str|Path,   # folder searched recursively for audio files (
         warnings.warn(f"{len(unmatched)} audio file(s) under {path} fit no name convention of {which} and were left "
                       f"out, e.g. {unmatched[0]} (see df.attrs['unmatched'])", stacklevel=2)
     return df.reset_index(drop=True)
+
+
+# %% ../nbs/00_data.ipynb #bfc7728e
+_EMOTION_NAMES = {**{e: e for e in EMOTIONS}, 'anger': 'angry', 'ang': 'angry', 'mad': 'angry',
+                  'happiness': 'happy', 'joy': 'happy', 'hap': 'happy', 'sadness': 'sad', 'sorrow': 'sad',
+                  'fear': 'fearful', 'afraid': 'fearful', 'scared': 'fearful', 'fea': 'fearful',
+                  'disgusted': 'disgust', 'dis': 'disgust', 'surprise': 'surprised', 'sur': 'surprised',
+                  'ps': 'surprised', 'pleasant surprise': 'surprised', 'pleasant surprised': 'surprised',
+                  'neu': 'neutral', 'bored': 'boredom'}
+
+def emotion_name(name:str, # an emotion as some corpus or manifest writes it: 'Angry', 'fear', 'ps', 'boredom'
+                ) -> str:  # its name in the scheme, or the name itself (lower case) when it has none
+    "The scheme's name for an emotion label."
+    key = ' '.join(re.split(r'[\s_-]+', str(name).strip().lower()))
+    return _EMOTION_NAMES.get(key, key)
+
+# %% ../nbs/00_data.ipynb #bc4dfe14
+_REQUIRED = ('path', 'emotion', 'speaker')
+_GENDERS = {'m': 'male', 'male': 'male', 'man': 'male', 'f': 'female', 'female': 'female', 'woman': 'female'}
+
+def _corpus_name(name:str) -> str:
+    "A known corpus's own spelling ('urdu' → 'URDU'), else `name` as given."
+    return {c.lower().replace('-', ''): c for c in CORPORA}.get(str(name).lower().replace('-', '').replace('_', ''), name)
+
+def _manifest_text(path:Path) -> str:
+    data = path.read_bytes()
+    if not data.strip(): raise CorpusError(f"{path}: not a manifest: empty file")
+    if b'\x00' in data[:65536]: raise CorpusError(f"{path}: not a manifest: binary data, not a CSV text file")
+    try: return data.decode('utf-8-sig')
+    except UnicodeDecodeError as e:
+        line = data[:e.start].count(b'\n') + 1
+        warnings.warn(f"{path}: line {line} is not UTF-8 (byte 0x{data[e.start]:02x}); the file was read as Latin-1, "
+                      f"save it as UTF-8 to be sure of its names", stacklevel=3)
+        return data.decode('latin-1')
+
+def _speaker_name(corpus:str, speaker:str) -> str:
+    return speaker if speaker.lower().startswith(f'{corpus.lower()}_') else f'{corpus}_{speaker}'
+
+def read_manifest(path:str|Path,   # CSV with a header row and at least the columns path, emotion, speaker
+                  *, corpus:str=None, # corpus name for rows without one (default: a `corpus` column, else the CSV's folder name)
+                 ) -> pd.DataFrame:   # one row per usable clip: path (absolute), corpus, speaker, gender, emotion, extra columns
+    "The clips a manifest CSV lists; bad rows are reported (CSV:LINE: reason) and left out."
+    import csv, io
+    path = Path(path)
+    if not path.is_file(): raise CorpusError(f"{path}: no such manifest file")
+    reader = csv.reader(io.StringIO(_manifest_text(path), newline=''))
+    try: header = [h.strip() for h in next(reader)]
+    except (StopIteration, csv.Error) as e: raise CorpusError(f"{path}: not a manifest: no header row ({e})") from None
+    cols = {h.lower(): i for i, h in reversed(list(enumerate(header))) if h}
+    missing = [c for c in _REQUIRED if c not in cols]
+    if missing:
+        hint = " (it seems to use ';' or tabs; a manifest is comma-separated)" if len(header) == 1 and any(
+            s in header[0] for s in ';\t') else ''
+        raise CorpusError(f"{path}: not a manifest: no column {', '.join(map(repr, missing))} in the header row; "
+                          f"a manifest needs at least {', '.join(_REQUIRED)}{hint}")
+    names = [h.lower() if h.lower() in cols and cols[h.lower()] == i and h.lower() in (*_REQUIRED, 'corpus', 'gender')
+             else h for i, h in enumerate(header)]
+    default = _corpus_name(corpus or path.absolute().parent.name)
+    rows, problems, seen = [], [], {}
+    try:
+        for rec in reader:
+            line = reader.line_num
+            if not any(v.strip() for v in rec): continue                  # blank line
+            if len(rec) > len(header):
+                problems.append(f"{path}:{line}: {len(rec)} fields but the header has {len(header)} (a comma in a "
+                                f"value needs quotes)"); continue
+            row = {n: v.strip() for n, v in zip(names, rec + [''] * (len(header) - len(rec))) if n}
+            empty = [c for c in _REQUIRED if not row[c]]
+            if empty: problems.append(f"{path}:{line}: empty {' and '.join(empty)}"); continue
+            full = path.parent/row['path']
+            clip = os.path.abspath(full) if os.path.isfile(os.path.abspath(full)) else str(full)
+            if not os.path.isfile(clip): problems.append(f"{path}:{line}: file not found: {clip}"); continue
+            real = os.path.realpath(clip)
+            if real in seen: problems.append(f"{path}:{line}: {row['path']} is listed again (first on line {seen[real]})"); continue
+            seen[real] = line
+            c = _corpus_name(row.get('corpus') or default)
+            rows.append({**row, 'path': clip, 'corpus': c, 'speaker': _speaker_name(c, row['speaker']),
+                         'gender': _GENDERS.get(row.get('gender', '').lower(), row.get('gender') or None),
+                         'emotion': emotion_name(row['emotion'])})
+    except csv.Error as e: raise CorpusError(f"{path}: not a manifest: line {reader.line_num}: {e}") from None
+    extra = [n for n in names if n and n not in _BASE]
+    df = pd.DataFrame(rows, columns=_BASE + extra)
+    for c in extra:
+        with contextlib.suppress(ValueError, TypeError): df[c] = pd.to_numeric(df[c])
+    df.attrs['unmatched'] = problems
+    if problems:
+        warnings.warn(f"{len(problems)} row(s) of {path} were left out, e.g. {problems[0]} (see df.attrs['unmatched'])",
+                      stacklevel=2)
+    return df
+
+# %% ../nbs/00_data.ipynb #a7d3499c
+def _union(tables:list[pd.DataFrame]) -> pd.DataFrame:
+    "Several clip tables as one: a file reached twice (same resolved path) kept once, every table's problems kept."
+    if not tables: raise CorpusError("no data given: pass at least one folder or manifest")
+    full = [t for t in tables if len(t)] or tables[:1]
+    df = pd.concat(full, ignore_index=True) if len(full) > 1 else full[0].copy()
+    dup = df.path.map(os.path.realpath).duplicated()
+    df = df[~dup].reset_index(drop=True)
+    if 'repetition' in df: df['repetition'] = df.repetition.astype('Int64')
+    df.attrs['unmatched'] = [u for t in tables for u in t.attrs.get('unmatched', [])]
+    df.attrs['duplicates'] = int(dup.sum())
+    return df
 
 # %% ../nbs/00_data.ipynb #021f468e
 def _audio_error(path, reason): return AudioError(f"{path}: {reason}")
