@@ -12,8 +12,8 @@ import numpy as np, pandas as pd, soundfile as sf, soxr
 __all__ = ['EMOTIONS', 'CORPORA', 'AUDIO_EXTENSIONS', 'PARSERS', 'RAVDESS_URL', 'RAVDESS_MD5', 'AudioError', 'CorpusError',
            'SpeakerLeakError', 'DownloadError', 'parse_ravdess', 'parse_cremad', 'parse_tess', 'parse_savee',
            'parse_emodb', 'parse_urdu', 'parse_name', 'cache_dir', 'data_dir', 'example_corpus', 'audio_files',
-           'load_corpus', 'emotion_name', 'read_manifest', 'load_audio', 'check_speakers', 'speaker_split',
-           'speaker_folds', 'fetch', 'safe_extract', 'download_ravdess']
+           'load_corpus', 'emotion_name', 'read_manifest', 'combine_corpora', 'load_audio', 'check_speakers',
+           'speaker_split', 'speaker_folds', 'fetch', 'safe_extract', 'download_ravdess']
 
 # %% ../nbs/00_data.ipynb #6934acf8
 EMOTIONS = ('neutral', 'calm', 'happy', 'sad', 'angry', 'fearful', 'disgust', 'surprised')
@@ -205,7 +205,7 @@ def load_corpus(path:str|Path|list, # folder (searched recursively), one audio f
                 corpus:str=None,    # corpus name to accept (folders) or to name the clips (manifests without a corpus column)
                ) -> pd.DataFrame:   # one row per labelled clip: path, corpus, speaker, gender, emotion, ...
     "Table of the labelled clips under `path`, or listed by `path` when it is a manifest CSV; a list gives their union."
-    if isinstance(path, (list, tuple)): return _union([load_corpus(p, corpus) for p in path])
+    if isinstance(path, (list, tuple)): return combine_corpora([load_corpus(p, corpus) for p in path])
     path = Path(path)
     if _is_manifest(path): return read_manifest(path, corpus=corpus)
     rows, unmatched = [], []
@@ -314,7 +314,8 @@ def read_manifest(path:str|Path,   # CSV with a header row and at least the colu
     return df
 
 # %% ../nbs/00_data.ipynb #a7d3499c
-def _union(tables:list[pd.DataFrame]) -> pd.DataFrame:
+def combine_corpora(tables:list[pd.DataFrame], # clip tables, as from `load_corpus`
+                   ) -> pd.DataFrame:             # their union
     "Several clip tables as one: a file reached twice (same resolved path) kept once, every table's problems kept."
     if not tables: raise CorpusError("no data given: pass at least one folder or manifest")
     full = [t for t in tables if len(t)] or tables[:1]
