@@ -272,14 +272,15 @@ def read_manifest(path:str|Path,   # CSV with a header row and at least the colu
     try: header = [h.strip() for h in next(reader)]
     except (StopIteration, csv.Error) as e: raise CorpusError(f"{path}: not a manifest: no header row ({e})") from None
     cols = {h.lower(): i for i, h in reversed(list(enumerate(header))) if h}
+    if twice := sorted({h.lower() for h in header if h and [x.lower() for x in header].count(h.lower()) > 1}):
+        raise CorpusError(f"{path}: not a manifest: column {', '.join(map(repr, twice))} appears more than once in the header row")
     missing = [c for c in _REQUIRED if c not in cols]
     if missing:
         hint = " (it seems to use ';' or tabs; a manifest is comma-separated)" if len(header) == 1 and any(
             s in header[0] for s in ';\t') else ''
         raise CorpusError(f"{path}: not a manifest: no column {', '.join(map(repr, missing))} in the header row; "
                           f"a manifest needs at least {', '.join(_REQUIRED)}{hint}")
-    names = [h.lower() if h.lower() in cols and cols[h.lower()] == i and h.lower() in (*_REQUIRED, 'corpus', 'gender')
-             else h for i, h in enumerate(header)]
+    names = [h.lower() if h.lower() in (*_REQUIRED, 'corpus', 'gender') else h for h in header]
     default = _corpus_name(corpus or path.absolute().parent.name)
     rows, problems, seen = [], [], {}
     try:
@@ -293,6 +294,7 @@ def read_manifest(path:str|Path,   # CSV with a header row and at least the colu
             empty = [c for c in _REQUIRED if not row[c]]
             if empty: problems.append(f"{path}:{line}: empty {' and '.join(empty)}"); continue
             full = path.parent/row['path']
+            if not os.path.exists(full) and '\\' in row['path']: full = path.parent/row['path'].replace('\\', '/')  # Windows
             clip = os.path.abspath(full) if os.path.isfile(os.path.abspath(full)) else str(full)
             if not os.path.isfile(clip): problems.append(f"{path}:{line}: file not found: {clip}"); continue
             real = os.path.realpath(clip)
