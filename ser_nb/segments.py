@@ -62,7 +62,8 @@ def audio_blocks(path:str|Path,           # audio file: WAV, FLAC, OGG (MP3 wher
                 ) -> Iterator[np.ndarray]: # mono float32 blocks at `sr`
     "Decode `path` block by block: memory is set by the block, not by the file's length."
     path = Path(path); _check_file(path)
-    try: f = sf.SoundFile(path)
+    try:
+        with _quiet_decoder(): f = sf.SoundFile(path)          # libmpg123 prints notes on fd 2 while probing a bad MP3
     except sf.LibsndfileError as e: raise AudioError(f"{path}: not a readable audio file ({_open_reason(e)})") from None
     except (RuntimeError, ValueError, OSError) as e: raise AudioError(f"{path}: not a readable audio file ({e})") from None
     with f:
