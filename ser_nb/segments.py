@@ -329,7 +329,7 @@ def microphone_blocks(*, sr:int=16000,          # sample rate asked of the devic
 # %% ../nbs/07_segments.ipynb #642f8835
 def predict_file(bundle,                      # a loaded model bundle
                  path:str|Path,               # audio file of any length
-                 *, chunk_seconds:float=60.0, # a longer file is predicted in chunks this long
+                 *, chunk_seconds:float=30.0, # a longer file is predicted in chunks this long
                 ) -> tuple[str, dict]:        # (emotion, {label: probability}) of the whole file
     "One emotion for a whole file, read in blocks: chunk probabilities averaged by duration (memory set by the chunk)."
     from ser_nb.model import predict, predict_proba
