@@ -250,23 +250,55 @@ def _add_evaluate(sub):
     p.set_defaults(func=cmd_evaluate)
 
 # %% ../nbs/10_cli.ipynb #3fa899c9
+def _load_for_prediction(path:Path):
+    "Load a bundle the quick way: lean Keras imports, compiled functions kept in the user cache."
+    from ser_nb.segments import lean_imports, compilation_cache
+    with lean_imports(): from ser_nb.model import load_bundle
+    try: compilation_cache()
+    except Exception as e: print(f"ser: warning: no compilation cache ({e})", file=sys.stderr)
+    return load_bundle(path)
+
+def _file_error(f, e:Exception) -> int:
+    msg = str(e)
+    print(f"ser: {msg if msg.startswith(str(f)) else f'{f}: {msg}'}", file=sys.stderr); return 1
+
+def _probabilities(probs:dict) -> str: return ' '.join(f"{k}={v:.3f}" for k, v in sorted(probs.items(), key=lambda kv: -kv[1]))
+
+def _predict_whole(bundle, f:Path, as_json:bool) -> int:
+    "One line for the file; 1 if it failed."
+    from ser_nb.segments import predict_file
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            label, probs = predict_file(bundle, f)
+    except (AudioError, ValueError, OSError) as e: return _file_error(f, e)
+    for w in caught:
+        if issubclass(w.category, UserWarning): print(f"ser: warning: {w.message}", file=sys.stderr)
+    if as_json: print(json.dumps(dict(file=str(f), emotion=label, probabilities=probs)))
+    else: print(f"{f}\t{label}\t{_probabilities(probs)}")
+    return 0
+
+def _predict_segments(bundle, f:Path, as_json:bool) -> int:
+    "One line per stretch of speech, printed as found; 1 if the file failed (after the stretches before the damage)."
+    from ser_nb.segments import segment_emotions
+    n = 0
+    try:
+        for s in segment_emotions(bundle, f):
+            n += 1
+            if as_json: print(json.dumps(dict(file=str(f), start=round(s.start, 2), end=round(s.end, 2), emotion=s.emotion,
+                                              probabilities=s.probabilities)))
+            else: print(f"{f}\t{s.start:.2f}\t{s.end:.2f}\t{s.emotion}\t{_probabilities(s.probabilities)}")
+            sys.stdout.flush()
+    except (AudioError, ValueError, OSError) as e: return _file_error(f, e)
+    if n == 0: print(f"ser: warning: {f}: no speech found", file=sys.stderr)
+    return 0
+
 def cmd_predict(args) -> int:
-    "Predict the emotion of audio files."
-    from ser_nb.model import load_bundle, predict
-    bundle = load_bundle(args.model)
+    "Predict the emotion of audio files, or of each stretch of speech in them (--segments)."
+    bundle = _load_for_prediction(args.model)
     failed = 0
     for f in args.files:
-        try:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter('always')
-                label, probs = predict(bundle, f)
-        except (AudioError, ValueError, OSError) as e:
-            msg = str(e)
-            print(f"ser: {msg if msg.startswith(str(f)) else f'{f}: {msg}'}", file=sys.stderr); failed += 1; continue
-        for w in caught:
-            if issubclass(w.category, UserWarning): print(f"ser: warning: {w.message}", file=sys.stderr)
-        if args.json: print(json.dumps(dict(file=str(f), emotion=label, probabilities=probs)))
-        else: print(f"{f}\t{label}\t" + ' '.join(f"{k}={v:.3f}" for k, v in sorted(probs.items(), key=lambda kv: -kv[1])))
+        failed += (_predict_segments if args.segments else _predict_whole)(bundle, f, args.json)
         sys.stdout.flush()
     return 1 if failed else 0
 
@@ -276,6 +308,8 @@ def _add_predict(sub):
     p.add_argument('--model', type=Path, required=True, help='model folder (from ser train)')
     p.add_argument('files', type=Path, nargs='+', metavar='FILE', help='audio files (WAV, FLAC, OGG, MP3 where supported)')
     p.add_argument('--json', action='store_true', help='one JSON object per line')
+    p.add_argument('--segments', action='store_true',
+                   help='one line per stretch of speech: file, start, end, emotion, probabilities')
     p.set_defaults(func=cmd_predict)
 
 # %% ../nbs/10_cli.ipynb #5eb1b525
