@@ -23,7 +23,6 @@ if cfg.get('pip_requirements'): requirements += shlex.split(cfg.get('pip_require
 min_python = cfg['min_python']
 lic = licenses.get(cfg['license'].lower(), cfg['license'])
 dev_requirements = shlex.split(cfg.get('dev_requirements') or '')
-cluster_requirements = shlex.split(cfg.get('cluster_requirements') or '')
 
 setuptools.setup(
     name = cfg['lib_name'],
@@ -37,7 +36,8 @@ setuptools.setup(
     packages = setuptools.find_packages(include=[cfg['lib_path'], cfg['lib_path']+'.*']),
     include_package_data = True,
     install_requires = requirements,
-    extras_require={ 'dev': dev_requirements, 'cluster': cluster_requirements },
+    extras_require={ 'dev': dev_requirements,
+                     **{k: shlex.split(cfg.get(f'{k}_requirements', '')) for k in ('vad', 'live', 'cluster')} },
     dependency_links = cfg.get('dep_links','').split(),
     python_requires  = '>=' + cfg['min_python'],
     long_description = open('README.md', encoding='utf-8').read(),
