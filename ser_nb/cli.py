@@ -77,44 +77,82 @@ def _report_errors(errors, what='skipped') -> int:
     for path, reason in errors: print(f"ser: {what}: {reason}", file=sys.stderr)
     return 1 if errors else 0
 
+def _clip_files(sources) -> list[str]:
+    "Every audio file under each folder and every clip each manifest lists, each file once; one line per source."
+    import os
+    from ser_nb.data import audio_files, load_corpus
+    files, seen = [], set()
+    for src in sources:
+        if Path(src).suffix.lower() == '.csv' and Path(src).is_file():
+            with warnings.catch_warnings():
+                warnings.simplefilter('ignore')
+                t = load_corpus(src)
+            _report_problems(src, t)
+            found = list(t.path)
+        else: found = [str(f) for f in audio_files(src)]
+        new = [f for f in found if (r := os.path.realpath(f)) not in seen and not seen.add(r)]
+        print(f"ser: data: {src}: {len(found)} audio files" + (f" ({len(found)-len(new)} already listed)" if len(new) < len(found)
+              else ''), file=sys.stderr)
+        files += new
+    return files
+
 def cmd_features(args) -> int:
-    "Extract and cache features for every clip under the data folders."
-    from ser_nb.data import audio_files
+    "Extract and cache features for every clip under the data folders and manifests."
     from ser_nb.features import FeatureCache, FeatureSettings, extract_features
-    files = [str(f) for d in args.data for f in audio_files(d)]
+    files = _clip_files(args.data)
     if not files: return _fail(f"no audio files under {', '.join(map(str, args.data))}")
     cache = FeatureCache(args.cache, FeatureSettings())
-    rep = extract_features(files, cache=cache, jobs=args.jobs, progress=not args.quiet)
-    print(f"ser: features: {rep.computed} computed, {rep.cached} cached, {len(rep.errors)} failed -> {cache.dir}",
-          file=sys.stderr)
+    rep = extract_features(files, cache=cache, jobs=args.jobs, progress=not args.quiet, scheduler=args.scheduler)
+    print(f"ser: features: {len(files)} files: {rep.computed} computed, {rep.cached} cached, {len(rep.errors)} failed "
+          f"-> {cache.dir}", file=sys.stderr)
     return _report_errors(rep.errors)
+
+def _scheduler_option(p):
+    "`--scheduler`: the per-clip work on a Dask cluster (ser_nb.cluster; needs `pip install 'ser_nb[cluster]'`)."
+    p.add_argument('--scheduler', default=None, metavar='ADDRESS', help='run the per-clip work on the Dask cluster whose '
+                   'scheduler listens at ADDRESS (e.g. tcp://10.0.0.5:8786); paths must be the same on its machines')
 
 @subcommand
 def _add_features(sub):
     p = sub.add_parser('features', help="extract the default model's features into a cache")
-    p.add_argument('--data', type=Path, action='append', required=True, help='data folder (repeatable)')
+    p.add_argument('--data', type=Path, action='append', required=True, help='data folder or manifest CSV (repeatable: the union is used)')
     p.add_argument('--cache', type=Path, required=True, help='cache folder')
     p.add_argument('--jobs', type=_positive, default=None, help='worker processes (default: all cores)')
     p.add_argument('--quiet', action='store_true', help='no progress bar')
+    _scheduler_option(p)
     p.set_defaults(func=cmd_features)
 
 # %% ../nbs/10_cli.ipynb #6bc51acb
-def _load_tables(dirs) -> "pd.DataFrame":
-    "Labelled clips under every folder, with a one-line note about files that fit no corpus."
-    import pandas as pd
-    from ser_nb.data import load_corpus
+_MAX_PROBLEMS = 10   # manifest rows printed one per line; the rest are counted
+
+def _report_problems(src, t) -> None:
+    "One stderr line per source with files or rows left out: the count for a folder, the rows of a manifest."
+    bad = t.attrs.get('unmatched') or []
+    if not bad: return
+    if Path(src).suffix.lower() == '.csv':
+        for p in bad[:_MAX_PROBLEMS]: print(f"ser: {p}", file=sys.stderr)
+        more = f" ({len(bad) - _MAX_PROBLEMS} more not shown)" if len(bad) > _MAX_PROBLEMS else ''
+        print(f"ser: {src}: {len(bad)} row(s) left out{more}", file=sys.stderr)
+    else:
+        print(f"ser: {src}: {len(bad)} audio file(s) fit no corpus naming and were left out (e.g. {bad[0]})", file=sys.stderr)
+
+def _load_tables(sources) -> "pd.DataFrame":
+    "The labelled clips of every folder and manifest, as one table (their union), with one line per source."
+    from ser_nb.data import load_corpus, combine_corpora
     tables = []
-    for d in dirs:
+    for src in sources:
         with warnings.catch_warnings():
             warnings.simplefilter('ignore')
-            t = load_corpus(d)
-        if t.attrs.get('unmatched'):
-            print(f"ser: {d}: {len(t.attrs['unmatched'])} audio file(s) fit no corpus naming and were left out "
-                  f"(e.g. {t.attrs['unmatched'][0]})", file=sys.stderr)
+            t = load_corpus(src)
+        _report_problems(src, t)
+        corp = ', '.join(f"{c} {n}" for c, n in t.corpus.value_counts().sort_index().items()) if len(t) else 'none'
+        print(f"ser: data: {src}: {len(t)} labelled clips ({corp})", file=sys.stderr)
         tables.append(t)
-    df = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
-    if len(df) == 0: raise CorpusError(f"no labelled clips under {', '.join(map(str, dirs))}")
-    return df.drop_duplicates('path').reset_index(drop=True)
+    df = combine_corpora(tables)
+    if len(df) == 0: raise CorpusError(f"no labelled clips under {', '.join(map(str, sources))}")
+    if df.attrs.get('duplicates'):
+        print(f"ser: data: {df.attrs['duplicates']} clip(s) reached through more than one --data counted once", file=sys.stderr)
+    return df
 
 def cmd_train(args) -> int:
     "Train a model bundle on the data folders."
@@ -144,21 +182,50 @@ def _training_options(p):
 @subcommand
 def _add_train(sub):
     p = sub.add_parser('train', help='train a model bundle on labelled clips')
-    p.add_argument('--data', type=Path, action='append', required=True, help='data folder (repeatable)')
+    p.add_argument('--data', type=Path, action='append', required=True, help='data folder or manifest CSV (repeatable: the union is used)')
     p.add_argument('--out', type=Path, required=True, help='model folder to write')
     _training_options(p)
     p.set_defaults(func=cmd_train)
 
 # %% ../nbs/10_cli.ipynb #f37ecef9
+_BRIEF = ('n', 'accuracy', 'uar', 'macro_f1', 'labels_used', 'left_out', 'left_out_labels', 'speakers')
+
+def _evaluate_by_corpus(bundle, df, **kw) -> dict:
+    "`ser_nb.results.evaluate` per corpus (each on the labels it shares with the model), pooled into one result."
+    from ser_nb.results import evaluate, scores
+    parts, left = {}, {}
+    for c, sub in df.groupby('corpus', sort=True):
+        if set(sub.emotion) & set(bundle.labels): parts[c] = evaluate(bundle, sub, **kw)
+        else: left[c] = dict(n=0, accuracy=None, uar=None, macro_f1=None, labels_used=[], left_out=len(sub),
+                             left_out_labels=sorted(set(sub.emotion)), speakers=0)
+    if not parts: return evaluate(bundle, df, **kw)           # raises: no corpus shares a label with the model
+    if len(parts) == 1 and not left:
+        res = next(iter(parts.values()))
+        return {**res, 'corpora': {c: {k: r[k] for k in _BRIEF} for c, r in parts.items()}}
+    used = [l for l in bundle.labels if any(l in r['labels_used'] for r in parts.values())]
+    y_true, y_pred = [], []
+    for r in parts.values():                                  # every scored clip, as (true, predicted) counts
+        for t, row in zip(r['labels_used'], r['confusion']):
+            for p, k in zip(r['labels_used'], row): y_true += [t]*k; y_pred += [p]*k
+    res = scores(y_true, y_pred, labels=used)
+    seen = sorted({s for r in parts.values() for s in r['seen_speakers']})
+    res.update(labels_used=used, left_out=sum(r['left_out'] for r in [*parts.values(), *left.values()]),
+               left_out_labels=sorted({l for r in [*parts.values(), *left.values()] for l in r['left_out_labels']} - set(used)),
+               skipped=[s for r in parts.values() for s in r['skipped']], speakers=sum(r['speakers'] for r in parts.values()),
+               seen_speakers=seen, speaker_independent=not seen,
+               corpora={**{c: {k: r[k] for k in _BRIEF} for c, r in parts.items()}, **left})
+    return dict(sorted(res.items(), key=lambda kv: kv[0] == 'corpora'))
+
 def cmd_evaluate(args) -> int:
     "Score a model bundle on labelled clips."
     from ser_nb.model import load_bundle
-    from ser_nb.results import evaluate
+    from ser_nb.features import use_scheduler
     bundle = load_bundle(args.model)
     df = _load_tables(args.data)
-    with warnings.catch_warnings(record=True) as caught:
+    with warnings.catch_warnings(record=True) as caught, use_scheduler(args.scheduler):
         warnings.simplefilter('always')
-        res = evaluate(bundle, df, cache_root=args.cache, jobs=args.jobs, progress=not args.quiet and not args.json)
+        res = _evaluate_by_corpus(bundle, df, cache_root=args.cache, jobs=args.jobs,
+                                  progress=not args.quiet and not args.json)
     for w in caught:
         if issubclass(w.category, UserWarning): print(f"ser: warning: {w.message}", file=sys.stderr)
     _report_errors([(s['path'], s['reason']) for s in res['skipped']])
@@ -168,6 +235,11 @@ def cmd_evaluate(args) -> int:
               f"macro-F1 {res['macro_f1']:.3f}")
         if res['left_out']: print(f"scored on the shared labels {res['labels_used']}; {res['left_out']} clips left out "
                                   f"({', '.join(res['left_out_labels'])})")
+        if len(res['corpora']) > 1:
+            for c, r in res['corpora'].items():
+                print(f"  {c}: clips {r['n']}" + (f"  accuracy {r['accuracy']:.3f}  UAR {r['uar']:.3f}  labels "
+                      f"{', '.join(r['labels_used'])}" if r['n'] else "  (no label shared with the model)")
+                      + (f"  ({r['left_out']} left out)" if r['left_out'] else ''))
         w = max(map(len, res['labels_used']))
         print(' '*w + ' ' + ' '.join(f'{l[:5]:>5}' for l in res['labels_used']) + '   (rows: true, columns: predicted)')
         for l, row in zip(res['labels_used'], res['confusion']): print(f'{l:>{w}} ' + ' '.join(f'{v:5d}' for v in row))
@@ -177,31 +249,78 @@ def cmd_evaluate(args) -> int:
 def _add_evaluate(sub):
     p = sub.add_parser('evaluate', help='score a model bundle on labelled clips')
     p.add_argument('--model', type=Path, required=True, help='model folder (from ser train)')
-    p.add_argument('--data', type=Path, action='append', required=True, help='data folder (repeatable)')
+    p.add_argument('--data', type=Path, action='append', required=True, help='data folder or manifest CSV (repeatable: the union is used)')
     p.add_argument('--json', action='store_true', help='print one JSON object')
     p.add_argument('--cache', type=Path, default=None, help='feature cache (default: the user cache)')
     p.add_argument('--jobs', type=_positive, default=None, help='feature extraction processes')
     p.add_argument('--quiet', action='store_true', help='no progress bar')
+    _scheduler_option(p)
     p.set_defaults(func=cmd_evaluate)
 
 # %% ../nbs/10_cli.ipynb #3fa899c9
+def _load_for_prediction(path:Path):
+    "Load a bundle the quick way: lean Keras imports, compiled functions kept in the user cache."
+    from ser_nb.segments import lean_imports, compilation_cache
+    with lean_imports(): from ser_nb.model import load_bundle
+    try: compilation_cache()
+    except Exception as e: print(f"ser: warning: no compilation cache ({e})", file=sys.stderr)
+    return load_bundle(path)
+
+def _file_error(f, e:Exception) -> int:
+    msg = str(e)
+    print(f"ser: {msg if msg.startswith(str(f)) else f'{f}: {msg}'}", file=sys.stderr); return 1
+
+def _probabilities(probs:dict) -> str: return ' '.join(f"{k}={v:.3f}" for k, v in sorted(probs.items(), key=lambda kv: -kv[1]))
+
+def _predict_whole(bundle, f:Path, as_json:bool) -> int:
+    "One line for the file; 1 if it failed."
+    from ser_nb.segments import predict_file
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            label, probs = predict_file(bundle, f)
+    except (AudioError, ValueError, OSError) as e: return _file_error(f, e)
+    for w in caught:
+        if issubclass(w.category, UserWarning): print(f"ser: warning: {w.message}", file=sys.stderr)
+    if as_json: print(json.dumps(dict(file=str(f), emotion=label, probabilities=probs)))
+    else: print(f"{f}\t{label}\t{_probabilities(probs)}")
+    return 0
+
+def _predict_segments(bundle, f:Path, as_json:bool) -> int:
+    "One line per stretch of speech, printed as found; 1 if the file failed (after the stretches before the damage)."
+    from ser_nb.segments import segment_emotions
+    n = 0
+    try:
+        for s in segment_emotions(bundle, f):
+            n += 1
+            if as_json: print(json.dumps(dict(file=str(f), start=round(s.start, 2), end=round(s.end, 2), emotion=s.emotion,
+                                              probabilities=s.probabilities)))
+            else: print(f"{f}\t{s.start:.2f}\t{s.end:.2f}\t{s.emotion}\t{_probabilities(s.probabilities)}")
+            sys.stdout.flush()
+    except (AudioError, ValueError, OSError) as e: return _file_error(f, e)
+    if n == 0: print(f"ser: warning: {f}: no speech found", file=sys.stderr)
+    return 0
+
+def _predict_on_cluster(args) -> int:
+    "`ser predict --scheduler`: the lines of `_predict_whole`, each file predicted on a Dask worker, streamed in order."
+    from ser_nb.cluster import predict_files
+    failed = 0
+    for f, r in predict_files(args.model, args.files, scheduler=args.scheduler):
+        if 'error' in r: print(f"ser: {r['error']}", file=sys.stderr); failed += 1; continue
+        for w in r['warnings']: print(f"ser: warning: {w}", file=sys.stderr)
+        if args.json: print(json.dumps(dict(file=str(f), emotion=r['emotion'], probabilities=r['probabilities'])))
+        else: print(f"{f}\t{r['emotion']}\t{_probabilities(r['probabilities'])}")
+        sys.stdout.flush()
+    return 1 if failed else 0
+
 def cmd_predict(args) -> int:
-    "Predict the emotion of audio files."
-    from ser_nb.model import load_bundle, predict
-    bundle = load_bundle(args.model)
+    "Predict the emotion of audio files, or of each stretch of speech in them (--segments)."
+    if args.scheduler and args.segments: return _fail("--segments runs on this machine; leave out --scheduler")
+    bundle = _load_for_prediction(args.model)
+    if args.scheduler: return _predict_on_cluster(args)
     failed = 0
     for f in args.files:
-        try:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter('always')
-                label, probs = predict(bundle, f)
-        except (AudioError, ValueError, OSError) as e:
-            msg = str(e)
-            print(f"ser: {msg if msg.startswith(str(f)) else f'{f}: {msg}'}", file=sys.stderr); failed += 1; continue
-        for w in caught:
-            if issubclass(w.category, UserWarning): print(f"ser: warning: {w.message}", file=sys.stderr)
-        if args.json: print(json.dumps(dict(file=str(f), emotion=label, probabilities=probs)))
-        else: print(f"{f}\t{label}\t" + ' '.join(f"{k}={v:.3f}" for k, v in sorted(probs.items(), key=lambda kv: -kv[1])))
+        failed += (_predict_segments if args.segments else _predict_whole)(bundle, f, args.json)
         sys.stdout.flush()
     return 1 if failed else 0
 
@@ -211,6 +330,9 @@ def _add_predict(sub):
     p.add_argument('--model', type=Path, required=True, help='model folder (from ser train)')
     p.add_argument('files', type=Path, nargs='+', metavar='FILE', help='audio files (WAV, FLAC, OGG, MP3 where supported)')
     p.add_argument('--json', action='store_true', help='one JSON object per line')
+    p.add_argument('--segments', action='store_true',
+                   help='one line per stretch of speech: file, start, end, emotion, probabilities')
+    _scheduler_option(p)
     p.set_defaults(func=cmd_predict)
 
 # %% ../nbs/10_cli.ipynb #5eb1b525
@@ -233,22 +355,22 @@ def _add_report(sub):
 def cmd_all(args) -> int:
     "Data, features, held-out evaluation, final model and report, in one go."
     from ser_nb.data import data_dir, cache_dir, download_ravdess, speaker_split
-    try: data = data_dir(args.data)
-    except CorpusError:
-        if args.data: raise
-        print("ser: no data found; downloading RAVDESS into the user cache", file=sys.stderr)
-        data = download_ravdess()
-    df = _load_tables([data])
+    if args.data: sources = args.data
+    else:
+        try: sources = [data_dir()]
+        except CorpusError:
+            print("ser: no data found; downloading RAVDESS into the user cache", file=sys.stderr)
+            sources = [download_ravdess()]
+    df = _load_tables(sources)
     out = Path(args.out); out.mkdir(parents=True, exist_ok=True)
     from ser_nb.model import train, DEFAULT_MODEL
-    from ser_nb.results import evaluate
     train_df, test_df = speaker_split(df, test_size=0.2, seed=args.seed)
     print(f"ser: 1/3 held-out check: training on {train_df.speaker.nunique()} speakers, testing on "
           f"{test_df.speaker.nunique()} others ({', '.join(sorted(test_df.speaker.unique()))})", file=sys.stderr)
     with contextlib.redirect_stdout(sys.stderr):
         held, _, skipped = train(train_df, model=args.model, cache_root=args.cache, seed=args.seed, epochs=args.epochs,
                                  jobs=args.jobs, progress=not args.quiet)
-        res = evaluate(held, test_df, cache_root=args.cache, jobs=args.jobs)
+        res = _evaluate_by_corpus(held, test_df, cache_root=args.cache, jobs=args.jobs)
     res['test_speakers'] = sorted(test_df.speaker.unique())
     held.save(out/f'{args.model}_heldout')
     (out/'heldout.json').write_text(json.dumps(res, indent=1))
@@ -264,14 +386,16 @@ def cmd_all(args) -> int:
     if not args.no_report:
         print("ser: 3/3 re-running the notebooks and building the report", file=sys.stderr)
         from ser_nb.report import build_report
-        print(f"ser: report: {build_report(execute=True, out=args.site, data=data)}", file=sys.stderr)
+        folder = next((s for s in sources if Path(s).is_dir()), None)     # the chapters re-run on the first folder
+        print(f"ser: report: {build_report(execute=True, out=args.site, data=folder)}", file=sys.stderr)
     print(json.dumps(dict(model=str(out/args.model), heldout=dict((k, res[k]) for k in ('n', 'accuracy', 'uar', 'macro_f1')))))
     return 0
 
 @subcommand
 def _add_all(sub):
     p = sub.add_parser('all', help='the main job: data, features, held-out evaluation, final model, report')
-    p.add_argument('--data', type=Path, default=None, help='data folder (default: SER_DATA, else download RAVDESS)')
+    p.add_argument('--data', type=Path, action='append', default=None,
+                   help='data folder or manifest CSV, repeatable (default: SER_DATA, else download RAVDESS)')
     p.add_argument('--out', type=Path, default=Path('models'), help='folder for the model and evaluation (default models)')
     p.add_argument('--site', type=Path, default=Path('_docs'), help='report site folder (default _docs)')
     p.add_argument('--no-report', action='store_true', help='skip re-running the notebooks and building the site')

@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_report.ipynb #65f41590
 from __future__ import annotations
-import ast, base64, contextlib, html, inspect, importlib, io, mimetypes, os, re, shutil, sys, tempfile, tokenize
+import ast, base64, contextlib, html, inspect, importlib, io, logging, mimetypes, os, re, shutil, sys, tempfile, tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -627,12 +627,21 @@ def _failed_cell(nb) -> int|None:
 
 def _is_slow(cell) -> bool: return any(l.strip().replace(' ', '') == '#|slow' for l in cell.source.splitlines())
 
+_TIMED_OUT = 'CellTimeoutError'
+_quiet_log = logging.getLogger('ser_nb.report.kernel')
+_quiet_log.addHandler(logging.NullHandler()); _quiet_log.propagate = False
+
 def _run_one(nb, p:Path, cwd, timeout, cell_timeout):
     "Execute notebook `nb` (read from `p`) in a fresh kernel, in place."
     from nbconvert.preprocessors import ExecutePreprocessor
     limit = (lambda cell: timeout) if timeout is not None else (lambda cell: None if _is_slow(cell) else cell_timeout)
+    # A cell past its limit is interrupted (KeyboardInterrupt in the kernel), so the kernel answers before it is shut
+    # down: shutting down a kernel that is still running a cell makes it print a ZMQError traceback on our stderr.
+    # nbclient's own 'Timeout waiting for execute reply' log line goes to a silent logger: we report it ourselves.
     ep = ExecutePreprocessor(timeout_func=limit, kernel_name=nb.metadata.get('kernelspec', {}).get('name', 'python3'),
-                             extra_arguments=['--IPKernelApp.log_level=ERROR'])
+                             extra_arguments=['--IPKernelApp.log_level=CRITICAL'], interrupt_on_timeout=True,
+                             error_on_timeout={'ename': _TIMED_OUT, 'evalue': 'the cell ran out of time', 'traceback': []},
+                             log=_quiet_log)
     ep.preprocess(nb, {'metadata': {'path': str(cwd or p.parent)}})
 
 def execute_notebooks(paths:list,                # notebooks to run, in order; each is rewritten with its new outputs
@@ -653,15 +662,15 @@ def execute_notebooks(paths:list,                # notebooks to run, in order; e
             for attempt in range(retries + 1):
                 nb = nbformat.read(p, as_version=4)
                 try: _run_one(nb, p, cwd, timeout, cell_timeout); break
-                except CellTimeoutError as e:
+                except (CellTimeoutError, CellExecutionError) as e:
+                    if isinstance(e, CellExecutionError) and e.ename != _TIMED_OUT:
+                        i = _failed_cell(nb)
+                        where = f'cell {i}' if i is not None else 'a cell'
+                        raise ReportError(f'{p.name}: {where} failed: {e.ename}: {strip_ansi_text(str(e.evalue))}') from None
                     if attempt < retries:
                         tqdm.write(f'{p.name}: a cell ran out of time; re-running the notebook in a fresh kernel', file=sys.stderr)
                         continue
-                    raise ReportError(f'{p.name}: a cell ran out of time twice ({str(e).splitlines()[0][:200]})') from None
-                except CellExecutionError as e:
-                    i = _failed_cell(nb)
-                    where = f'cell {i}' if i is not None else 'a cell'
-                    raise ReportError(f'{p.name}: {where} failed: {e.ename}: {strip_ansi_text(str(e.evalue))}') from None
+                    raise ReportError(f'{p.name}: a cell ran out of time twice') from None
                 except Exception as e:
                     raise ReportError(f'{p.name}: could not be executed ({type(e).__name__}: {e})') from None
                 finally: bar.refresh()
