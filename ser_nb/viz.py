@@ -144,20 +144,20 @@ def mel_grid(clips:pd.DataFrame,   # rows with `path` and `emotion` (as from `ga
     fig.colorbar(axs.flat[0].collections[0], ax=axs, format='%+2.0f dB', label=PEAK_DB.replace('the clip', 'each clip'))
     return fig
 
-# %% ../nbs/02_audio_viz.ipynb #ebefc67b
+# %% ../nbs/02_audio_viz.ipynb #c2e81c92
 #| include: false
 def player(y:np.ndarray,          # mono waveform
            *, sr:int,             # its sample rate
            rate:int=16000,        # rate of the embedded audio
            top_db:float=None,     # trim leading and trailing silence quieter than this (dB below peak); None keeps all
-           format:str='mp3',      # 'mp3' (a tenth of the size in the notebook) or 'wav'
+           format:str='mp3',      # 'mp3' (a tenth of the size in the notebook; WAV if libsndfile lacks MP3) or 'wav'
           ) -> Audio:
     "A compact notebook audio player for `y`, normalised to its peak."
     y = _check_signal(y, sr, 'player').astype('float32')
     if format not in ('mp3', 'wav'): raise ValueError(f"player: format must be 'mp3' or 'wav', got {format!r}")
     if sr != rate: y = soxr.resample(y, sr, rate)
     if top_db is not None: y, _ = librosa.effects.trim(y, top_db=top_db, frame_length=512, hop_length=128)
-    if format == 'wav': return Audio(y, rate=rate)
+    if format == 'wav' or 'MP3' not in sf.available_formats(): return Audio(y, rate=rate)   # libsndfile < 1.1: WAV
     peak, buf = np.abs(y).max(), io.BytesIO()
     sf.write(buf, 0.99*y/peak if peak > 0 else y, rate, format='MP3')
     audio = Audio(data=buf.getvalue())
