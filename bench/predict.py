@@ -17,14 +17,15 @@ def ser_command() -> list:
     exe = shutil.which('ser', path=str(Path(sys.executable).parent))
     return [exe] if exe else [sys.executable, '-c', 'import sys; from ser_nb.cli import main; sys.exit(main())']
 
-def timed(cmd:list, *, env=None, stdout=subprocess.DEVNULL) -> tuple[float, float, int]:
-    "(wall seconds, peak RSS in MB, exit status) of a whole process, measured by GNU time."
+def timed(cmd:list, *, env=None, stdout=subprocess.DEVNULL) -> tuple[float, float, int, float]:
+    "(wall seconds, peak RSS in MB, exit status, CPU seconds: user + system) of a whole process, measured by GNU time."
     with tempfile.NamedTemporaryFile('r', suffix='.time') as t:
         t0 = time.perf_counter()
-        rc = subprocess.run(['/usr/bin/time', '-f', '%M', '-o', t.name, *cmd], env=env, stdout=stdout,
+        rc = subprocess.run(['/usr/bin/time', '-f', '%M %U %S', '-o', t.name, *cmd], env=env, stdout=stdout,
                             stderr=subprocess.PIPE).returncode
         wall = time.perf_counter() - t0
-        return wall, int(t.read().strip().splitlines()[-1])/1024, rc
+        rss, user, system = t.read().strip().splitlines()[-1].split()
+        return wall, int(rss)/1024, rc, float(user) + float(system)
 
 def held_out(model:Path, corpus):
     meta = json.loads((model/'bundle.json').read_text())
@@ -51,10 +52,10 @@ def bench_cold(a, clip):
                   'print(predict(load_bundle(sys.argv[1]), sys.argv[2]))', str(a.model), str(clip)], env=env) for _ in range(3)]
     shutil.rmtree(home, ignore_errors=True)
     print(f"cold start, whole `ser predict` process on one clip: first run of the model {first[0]:.2f} s; "
-          f"later runs median {np.median([t[0] for t in later]):.2f} s (runs: {', '.join(f'{t[0]:.2f}' for t in later)}); "
-          f"peak RSS {later[0][1]:.0f} MB")
+          f"later runs median {np.median([t[0] for t in later]):.2f} s (runs: {', '.join(f'{t[0]:.2f}' for t in later)}; "
+          f"CPU {np.median([t[3] for t in later]):.2f} s); peak RSS {later[0][1]:.0f} MB")
     print(f"  for comparison, plain imports and no compilation cache (the path before): median "
-          f"{np.median([t[0] for t in old]):.2f} s")
+          f"{np.median([t[0] for t in old]):.2f} s (CPU {np.median([t[3] for t in old]):.2f} s); peak RSS {old[0][1]:.0f} MB")
 
 def bench_boundaries(a, pool):
     "Share of true boundaries within 0.25 s, on recordings of held-out clips, clean and at 10 dB SNR."
@@ -106,22 +107,23 @@ def write_long(path:Path, pool, minutes:float, *, sr:int=44100):
     return total/sr
 
 def bench_long(a, pool):
-    "Peak RSS and speed of whole `ser predict --segments` processes on a 1-minute and a long recording."
+    "Peak RSS and speed of whole `ser predict` processes (with and without --segments) on a 1-minute and a long recording."
     d = Path(tempfile.mkdtemp())
     try:
-        res = {}
+        rss = {}
         for minutes in (1, a.minutes):
             dur = write_long(d/f'{minutes}min.flac', pool, minutes)
-            with open(d/'out.tsv', 'w') as out:
-                wall, rss, rc = timed(ser_command() + ['predict', '--model', str(a.model), '--segments', str(d/f'{minutes}min.flac')],
-                                      stdout=out)
-            n = sum(1 for _ in open(d/'out.tsv'))
-            res[minutes] = rss
-            print(f"ser predict --segments, {dur/60:.1f}-minute 44.1 kHz FLAC: peak RSS {rss:.0f} MB, {wall:.1f} s "
-                  f"({dur/wall:.0f}x real time), {n} stretches, exit {rc}")
-        wall, rss, rc = timed(ser_command() + ['predict', '--model', str(a.model), str(d/f'{a.minutes}min.flac')])
-        print(f"ser predict (one label per file), same {a.minutes}-minute file: peak RSS {rss:.0f} MB, {wall:.1f} s, exit {rc}")
-        print(f"peak RSS ratio, {a.minutes} min / 1 min with --segments: {res[a.minutes]/res[1]:.2f}")
+            for mode in (['--segments'], []):
+                with open(d/'out.tsv', 'w') as out:
+                    wall, rss[minutes, bool(mode)], rc, cpu = timed(
+                        ser_command() + ['predict', '--model', str(a.model), *mode, str(d/f'{minutes}min.flac')], stdout=out)
+                n = sum(1 for _ in open(d/'out.tsv'))
+                print(f"ser predict {'--segments' if mode else '(one label)'}, {dur/60:.1f}-minute 44.1 kHz FLAC: peak RSS "
+                      f"{rss[minutes, bool(mode)]:.0f} MB, {wall:.1f} s ({dur/wall:.0f}x real time; CPU {cpu:.1f} s, "
+                      f"{dur/cpu:.0f}x real time per CPU second), {n} lines, exit {rc}", flush=True)
+        for mode in (True, False):
+            print(f"peak RSS ratio {a.minutes} min / 1 min, {'--segments' if mode else 'one label'}: "
+                  f"{rss[a.minutes, mode]/rss[1, mode]:.2f}")
     finally: shutil.rmtree(d, ignore_errors=True)
 
 if __name__ == '__main__':
