@@ -360,7 +360,7 @@ def local_cluster(n_workers:int=2,  # worker processes
     import logging
     distributed = _needs_dask()
     opts = dict(n_workers=n_workers, threads_per_worker=1, processes=True, host='127.0.0.1', dashboard_address=None,
-                env=ONE_THREAD, silence_logs=logging.ERROR)
+                env=ONE_THREAD, silence_logs=logging.CRITICAL)   # failures reach the client: no log noise
     return distributed.LocalCluster(**(opts | kwargs))
 
 # %% ../nbs/03_features.ipynb #a71b07c9
