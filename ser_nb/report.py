@@ -28,8 +28,9 @@ __all__ = ['ReportError', 'tiny_notebook', 'png_output', 'notebook_order', 'ApiD
            'doc_html', 'quarto_options', 'split_title_cell', 'drop_widget_outputs', 'hide_nbdev_cells',
            'strip_directive_lines', 'source_details', 'add_api_docs', 'image_alt_text', 'process_notebook',
            'offline_html', 'embed_local_images', 'notebook_body', 'site_css', 'page_toc', 'Page', 'page_html',
-           'default_nbs_path', 'api_index', 'link_api_names', 'render_site', 'remote_references', 'strip_ansi_text',
-           'notebook_markdown', 'render_readme', 'execute_notebooks', 'numbered_notebooks', 'build_report']
+           'default_nbs_path', 'api_index', 'link_api_names', 'notebook_links', 'render_site', 'remote_references',
+           'strip_ansi_text', 'notebook_markdown', 'render_readme', 'execute_notebooks', 'numbered_notebooks',
+           'build_report']
 
 # %% ../nbs/09_report.ipynb #619f67bc
 class ReportError(ValueError):
@@ -574,6 +575,13 @@ def link_api_names(body:str, # HTML of a page
         return f'<a class="api-link" href="{_esc(href)}">{m.group(0)}</a>'
     return _re_code.sub(_sub, body)
 
+_re_nb_link = re.compile(r'(href=")([^"#/:]+\.ipynb)((?:#[^"]*)?")')
+def notebook_links(body:str, # HTML of a page
+                   hrefs:dict, # notebook file name -> its page, e.g. {'00_data.ipynb': '00_data.html'}
+                  ) -> str:
+    "Point links to a notebook of the site at its page, as Quarto does."
+    return _re_nb_link.sub(lambda m: m.group(1) + hrefs.get(m.group(2), m.group(2)) + m.group(3), body)
+
 _MANIFEST = '.ser_nb_site'
 def _forget_stale_pages(out:Path, hrefs:list):
     "Delete pages an earlier build wrote into `out` that this build did not (a renamed notebook); keep the rest."
@@ -605,6 +613,7 @@ def render_site(nbs_path:str|Path|None=None, # notebook folder; default: the nbd
     for page, nb in zip(pages, processed):
         try: body = link_api_names(embed_local_images(notebook_body(nb), nbs_path), api, here=page.href)
         except Exception as e: raise ReportError(f'{page.path}: nbconvert failed ({type(e).__name__}: {e})') from None
+        body = notebook_links(body, {p.path.name: p.href for p in pages})
         (out/page.href).write_text(page_html(page, body, pages, site_title=title, css=css), encoding='utf-8')
     _forget_stale_pages(out, [p.href for p in pages])
     index = out/'index.html'
@@ -672,7 +681,11 @@ def render_readme(*, nbs_path:str|Path|None=None, # notebook folder; default: th
     nb, fm = process_notebook(src, docs=False)
     stem = Path(nb_name).stem
     dest.parent.mkdir(parents=True, exist_ok=True)
-    dest.write_text(notebook_markdown(nb, fm, img_dir=dest.parent/f'{stem}_files', img_rel=f'{stem}_files'), encoding='utf-8')
+    md = notebook_markdown(nb, fm, img_dir=dest.parent/f'{stem}_files', img_rel=f'{stem}_files')
+    def _rel(m):   # a link to a notebook, e.g. (00_data.ipynb), is made relative to the README: (nbs/00_data.ipynb)
+        f = nbs_path/m.group(2)
+        return m.group(1) + (Path(os.path.relpath(f.resolve(), dest.parent.resolve())).as_posix() if f.is_file() else m.group(2))
+    dest.write_text(re.sub(r'(\]\()([^)#/:\s]+\.ipynb)', _rel, md), encoding='utf-8')
     return dest
 
 # %% ../nbs/09_report.ipynb #147e7972
