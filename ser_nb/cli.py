@@ -102,10 +102,15 @@ def cmd_features(args) -> int:
     files = _clip_files(args.data)
     if not files: return _fail(f"no audio files under {', '.join(map(str, args.data))}")
     cache = FeatureCache(args.cache, FeatureSettings())
-    rep = extract_features(files, cache=cache, jobs=args.jobs, progress=not args.quiet)
+    rep = extract_features(files, cache=cache, jobs=args.jobs, progress=not args.quiet, scheduler=args.scheduler)
     print(f"ser: features: {len(files)} files: {rep.computed} computed, {rep.cached} cached, {len(rep.errors)} failed "
           f"-> {cache.dir}", file=sys.stderr)
     return _report_errors(rep.errors)
+
+def _scheduler_option(p):
+    "`--scheduler`: the per-clip work on a Dask cluster (ser_nb.cluster; needs `pip install 'ser_nb[cluster]'`)."
+    p.add_argument('--scheduler', default=None, metavar='ADDRESS', help='run the per-clip work on the Dask cluster whose '
+                   'scheduler listens at ADDRESS (e.g. tcp://10.0.0.5:8786); paths must be the same on its machines')
 
 @subcommand
 def _add_features(sub):
@@ -114,6 +119,7 @@ def _add_features(sub):
     p.add_argument('--cache', type=Path, required=True, help='cache folder')
     p.add_argument('--jobs', type=_positive, default=None, help='worker processes (default: all cores)')
     p.add_argument('--quiet', action='store_true', help='no progress bar')
+    _scheduler_option(p)
     p.set_defaults(func=cmd_features)
 
 # %% ../nbs/10_cli.ipynb #6bc51acb
@@ -213,9 +219,10 @@ def _evaluate_by_corpus(bundle, df, **kw) -> dict:
 def cmd_evaluate(args) -> int:
     "Score a model bundle on labelled clips."
     from ser_nb.model import load_bundle
+    from ser_nb.features import use_scheduler
     bundle = load_bundle(args.model)
     df = _load_tables(args.data)
-    with warnings.catch_warnings(record=True) as caught:
+    with warnings.catch_warnings(record=True) as caught, use_scheduler(args.scheduler):
         warnings.simplefilter('always')
         res = _evaluate_by_corpus(bundle, df, cache_root=args.cache, jobs=args.jobs,
                                   progress=not args.quiet and not args.json)
@@ -247,26 +254,73 @@ def _add_evaluate(sub):
     p.add_argument('--cache', type=Path, default=None, help='feature cache (default: the user cache)')
     p.add_argument('--jobs', type=_positive, default=None, help='feature extraction processes')
     p.add_argument('--quiet', action='store_true', help='no progress bar')
+    _scheduler_option(p)
     p.set_defaults(func=cmd_evaluate)
 
 # %% ../nbs/10_cli.ipynb #3fa899c9
+def _load_for_prediction(path:Path):
+    "Load a bundle the quick way: lean Keras imports, compiled functions kept in the user cache."
+    from ser_nb.segments import lean_imports, compilation_cache
+    with lean_imports(): from ser_nb.model import load_bundle
+    try: compilation_cache()
+    except Exception as e: print(f"ser: warning: no compilation cache ({e})", file=sys.stderr)
+    return load_bundle(path)
+
+def _file_error(f, e:Exception) -> int:
+    msg = str(e)
+    print(f"ser: {msg if msg.startswith(str(f)) else f'{f}: {msg}'}", file=sys.stderr); return 1
+
+def _probabilities(probs:dict) -> str: return ' '.join(f"{k}={v:.3f}" for k, v in sorted(probs.items(), key=lambda kv: -kv[1]))
+
+def _predict_whole(bundle, f:Path, as_json:bool) -> int:
+    "One line for the file; 1 if it failed."
+    from ser_nb.segments import predict_file
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            label, probs = predict_file(bundle, f)
+    except (AudioError, ValueError, OSError) as e: return _file_error(f, e)
+    for w in caught:
+        if issubclass(w.category, UserWarning): print(f"ser: warning: {w.message}", file=sys.stderr)
+    if as_json: print(json.dumps(dict(file=str(f), emotion=label, probabilities=probs)))
+    else: print(f"{f}\t{label}\t{_probabilities(probs)}")
+    return 0
+
+def _predict_segments(bundle, f:Path, as_json:bool) -> int:
+    "One line per stretch of speech, printed as found; 1 if the file failed (after the stretches before the damage)."
+    from ser_nb.segments import segment_emotions
+    n = 0
+    try:
+        for s in segment_emotions(bundle, f):
+            n += 1
+            if as_json: print(json.dumps(dict(file=str(f), start=round(s.start, 2), end=round(s.end, 2), emotion=s.emotion,
+                                              probabilities=s.probabilities)))
+            else: print(f"{f}\t{s.start:.2f}\t{s.end:.2f}\t{s.emotion}\t{_probabilities(s.probabilities)}")
+            sys.stdout.flush()
+    except (AudioError, ValueError, OSError) as e: return _file_error(f, e)
+    if n == 0: print(f"ser: warning: {f}: no speech found", file=sys.stderr)
+    return 0
+
+def _predict_on_cluster(args) -> int:
+    "`ser predict --scheduler`: the lines of `_predict_whole`, each file predicted on a Dask worker, streamed in order."
+    from ser_nb.cluster import predict_files
+    failed = 0
+    for f, r in predict_files(args.model, args.files, scheduler=args.scheduler):
+        if 'error' in r: print(f"ser: {r['error']}", file=sys.stderr); failed += 1; continue
+        for w in r['warnings']: print(f"ser: warning: {w}", file=sys.stderr)
+        if args.json: print(json.dumps(dict(file=str(f), emotion=r['emotion'], probabilities=r['probabilities'])))
+        else: print(f"{f}\t{r['emotion']}\t{_probabilities(r['probabilities'])}")
+        sys.stdout.flush()
+    return 1 if failed else 0
+
 def cmd_predict(args) -> int:
-    "Predict the emotion of audio files."
-    from ser_nb.model import load_bundle, predict
-    bundle = load_bundle(args.model)
+    "Predict the emotion of audio files, or of each stretch of speech in them (--segments)."
+    if args.scheduler and args.segments: return _fail("--segments runs on this machine; leave out --scheduler")
+    bundle = _load_for_prediction(args.model)
+    if args.scheduler: return _predict_on_cluster(args)
     failed = 0
     for f in args.files:
-        try:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter('always')
-                label, probs = predict(bundle, f)
-        except (AudioError, ValueError, OSError) as e:
-            msg = str(e)
-            print(f"ser: {msg if msg.startswith(str(f)) else f'{f}: {msg}'}", file=sys.stderr); failed += 1; continue
-        for w in caught:
-            if issubclass(w.category, UserWarning): print(f"ser: warning: {w.message}", file=sys.stderr)
-        if args.json: print(json.dumps(dict(file=str(f), emotion=label, probabilities=probs)))
-        else: print(f"{f}\t{label}\t" + ' '.join(f"{k}={v:.3f}" for k, v in sorted(probs.items(), key=lambda kv: -kv[1])))
+        failed += (_predict_segments if args.segments else _predict_whole)(bundle, f, args.json)
         sys.stdout.flush()
     return 1 if failed else 0
 
@@ -276,6 +330,9 @@ def _add_predict(sub):
     p.add_argument('--model', type=Path, required=True, help='model folder (from ser train)')
     p.add_argument('files', type=Path, nargs='+', metavar='FILE', help='audio files (WAV, FLAC, OGG, MP3 where supported)')
     p.add_argument('--json', action='store_true', help='one JSON object per line')
+    p.add_argument('--segments', action='store_true',
+                   help='one line per stretch of speech: file, start, end, emotion, probabilities')
+    _scheduler_option(p)
     p.set_defaults(func=cmd_predict)
 
 # %% ../nbs/10_cli.ipynb #5eb1b525
