@@ -37,7 +37,7 @@ setuptools.setup(
     include_package_data = True,
     install_requires = requirements,
     extras_require={ 'dev': dev_requirements,
-                     **{k: shlex.split(cfg.get(f'{k}_requirements', '')) for k in ('vad', 'live')} },
+                     **{k: shlex.split(cfg.get(f'{k}_requirements', '')) for k in ('vad', 'live', 'cluster')} },
     dependency_links = cfg.get('dep_links','').split(),
     python_requires  = '>=' + cfg['min_python'],
     long_description = open('README.md', encoding='utf-8').read(),

@@ -102,10 +102,15 @@ def cmd_features(args) -> int:
     files = _clip_files(args.data)
     if not files: return _fail(f"no audio files under {', '.join(map(str, args.data))}")
     cache = FeatureCache(args.cache, FeatureSettings())
-    rep = extract_features(files, cache=cache, jobs=args.jobs, progress=not args.quiet)
+    rep = extract_features(files, cache=cache, jobs=args.jobs, progress=not args.quiet, scheduler=args.scheduler)
     print(f"ser: features: {len(files)} files: {rep.computed} computed, {rep.cached} cached, {len(rep.errors)} failed "
           f"-> {cache.dir}", file=sys.stderr)
     return _report_errors(rep.errors)
+
+def _scheduler_option(p):
+    "`--scheduler`: the per-clip work on a Dask cluster (ser_nb.cluster; needs `pip install 'ser_nb[cluster]'`)."
+    p.add_argument('--scheduler', default=None, metavar='ADDRESS', help='run the per-clip work on the Dask cluster whose '
+                   'scheduler listens at ADDRESS (e.g. tcp://10.0.0.5:8786); paths must be the same on its machines')
 
 @subcommand
 def _add_features(sub):
@@ -114,6 +119,7 @@ def _add_features(sub):
     p.add_argument('--cache', type=Path, required=True, help='cache folder')
     p.add_argument('--jobs', type=_positive, default=None, help='worker processes (default: all cores)')
     p.add_argument('--quiet', action='store_true', help='no progress bar')
+    _scheduler_option(p)
     p.set_defaults(func=cmd_features)
 
 # %% ../nbs/10_cli.ipynb #6bc51acb
@@ -213,9 +219,10 @@ def _evaluate_by_corpus(bundle, df, **kw) -> dict:
 def cmd_evaluate(args) -> int:
     "Score a model bundle on labelled clips."
     from ser_nb.model import load_bundle
+    from ser_nb.features import use_scheduler
     bundle = load_bundle(args.model)
     df = _load_tables(args.data)
-    with warnings.catch_warnings(record=True) as caught:
+    with warnings.catch_warnings(record=True) as caught, use_scheduler(args.scheduler):
         warnings.simplefilter('always')
         res = _evaluate_by_corpus(bundle, df, cache_root=args.cache, jobs=args.jobs,
                                   progress=not args.quiet and not args.json)
@@ -247,6 +254,7 @@ def _add_evaluate(sub):
     p.add_argument('--cache', type=Path, default=None, help='feature cache (default: the user cache)')
     p.add_argument('--jobs', type=_positive, default=None, help='feature extraction processes')
     p.add_argument('--quiet', action='store_true', help='no progress bar')
+    _scheduler_option(p)
     p.set_defaults(func=cmd_evaluate)
 
 # %% ../nbs/10_cli.ipynb #3fa899c9
@@ -293,9 +301,23 @@ def _predict_segments(bundle, f:Path, as_json:bool) -> int:
     if n == 0: print(f"ser: warning: {f}: no speech found", file=sys.stderr)
     return 0
 
+def _predict_on_cluster(args) -> int:
+    "`ser predict --scheduler`: the lines of `_predict_whole`, each file predicted on a Dask worker, streamed in order."
+    from ser_nb.cluster import predict_files
+    failed = 0
+    for f, r in predict_files(args.model, args.files, scheduler=args.scheduler):
+        if 'error' in r: print(f"ser: {r['error']}", file=sys.stderr); failed += 1; continue
+        for w in r['warnings']: print(f"ser: warning: {w}", file=sys.stderr)
+        if args.json: print(json.dumps(dict(file=str(f), emotion=r['emotion'], probabilities=r['probabilities'])))
+        else: print(f"{f}\t{r['emotion']}\t{_probabilities(r['probabilities'])}")
+        sys.stdout.flush()
+    return 1 if failed else 0
+
 def cmd_predict(args) -> int:
     "Predict the emotion of audio files, or of each stretch of speech in them (--segments)."
+    if args.scheduler and args.segments: return _fail("--segments runs on this machine; leave out --scheduler")
     bundle = _load_for_prediction(args.model)
+    if args.scheduler: return _predict_on_cluster(args)
     failed = 0
     for f in args.files:
         failed += (_predict_segments if args.segments else _predict_whole)(bundle, f, args.json)
@@ -310,6 +332,7 @@ def _add_predict(sub):
     p.add_argument('--json', action='store_true', help='one JSON object per line')
     p.add_argument('--segments', action='store_true',
                    help='one line per stretch of speech: file, start, end, emotion, probabilities')
+    _scheduler_option(p)
     p.set_defaults(func=cmd_predict)
 
 # %% ../nbs/10_cli.ipynb #5eb1b525

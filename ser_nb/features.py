@@ -4,15 +4,17 @@
 
 # %% ../nbs/03_features.ipynb #c13b0d53
 from __future__ import annotations
-import os, sys, json, hashlib, tempfile, dataclasses, functools, multiprocessing as mp
+import os, io, sys, json, errno, hashlib, tempfile, dataclasses, functools, itertools, contextlib, contextvars
+import multiprocessing as mp
 from dataclasses import dataclass, asdict, field
 from pathlib import Path
 import numpy as np, pandas as pd, scipy.sparse
-from .data import load_audio, AudioError, cache_dir
+from .data import load_audio, load_corpus, AudioError, cache_dir
 
 # %% auto #0
-__all__ = ['FeatureSettings', 'mel_filterbank', 'power_spectrogram', 'log_mel', 'trim_frames', 'features', 'clip_features',
-           'FeatureCache', 'ExtractionReport', 'extract_features', 'FeatureStore']
+__all__ = ['ONE_THREAD', 'FeatureSettings', 'mel_filterbank', 'power_spectrogram', 'log_mel', 'trim_frames', 'features',
+           'clip_features', 'CacheError', 'FeatureCache', 'ExtractionReport', 'extract_clip', 'extract_features',
+           'FeatureStore', 'ClusterError', 'dask_client', 'use_scheduler', 'local_cluster', 'require_workers']
 
 # %% ../nbs/03_features.ipynb #d27bbcbc
 @dataclass(frozen=True)
@@ -166,6 +168,15 @@ def _entry_ok(p:Path) -> bool:
             return os.fstat(f.fileno()).st_size == f.tell() + int(np.prod(shape))*dtype.itemsize
     except (OSError, ValueError, EOFError): return False
 
+class CacheError(OSError):
+    "The feature cache cannot be written (disk full, read-only, no permission): the whole run stops."
+    def __str__(self): return f"{self.filename}: {self.strerror}"
+
+def _cache_error(root, e:OSError) -> CacheError:
+    "`e` (an OS error while writing the cache) as a CacheError naming the cache `root`."
+    reason = os.strerror(e.errno) if e.errno else str(e)
+    return CacheError(e.errno, reason[:1].lower() + reason[1:], str(root))
+
 class FeatureCache:
     "On-disk cache of clip features for one `FeatureSettings`, with atomic writes."
     def __init__(self, root:str|Path=None, # cache root; a sub-folder per settings hash is made in it
@@ -173,10 +184,12 @@ class FeatureCache:
         self.settings = settings
         self.root = Path(root) if root else cache_dir()/'features'
         self.dir = self.root/f"features-{settings.key()}"
-        self.dir.mkdir(parents=True, exist_ok=True)
         meta = self.dir/'settings.json'
-        if _read_settings(meta) is None: _atomic_write_text(meta, json.dumps(settings.to_dict(), indent=1))
-        elif _read_settings(meta) != settings:
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            if _read_settings(meta) is None: _atomic_write_text(meta, json.dumps(settings.to_dict(), indent=1))
+        except OSError as e: raise _cache_error(self.root, e) from None
+        if _read_settings(meta) != settings:
             raise ValueError(f"{meta}: settings differ from the hash that names the folder; delete the folder")
 
     def path_for(self, clip:str|Path) -> Path:
@@ -191,22 +204,25 @@ class FeatureCache:
     def __getitem__(self, clip) -> np.ndarray: return np.load(self.path_for(clip))
 
     def put(self, clip, X:np.ndarray) -> Path:
-        p = self.path_for(clip); p.parent.mkdir(exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=p.parent, suffix='.tmp')
+        "Write `clip`'s features atomically; a CacheError if the cache cannot take them."
+        p, buf = self.path_for(clip), io.BytesIO()
+        np.save(buf, np.ascontiguousarray(X))
         try:
-            with os.fdopen(fd, 'wb') as f: np.save(f, np.ascontiguousarray(X))
-            os.replace(tmp, p)
-        finally:
-            if os.path.exists(tmp): os.unlink(tmp)
+            p.parent.mkdir(parents=True, exist_ok=True)
+            _atomic_write(p, buf.getvalue())
+        except OSError as e: raise _cache_error(self.root, e) from None
         return p
 
-def _atomic_write_text(p:Path, text:str):
+def _atomic_write(p:Path, data:bytes):
+    "Write `data` to a temporary file beside `p`, then rename it over `p`: readers see the old file or the new one."
     fd, tmp = tempfile.mkstemp(dir=p.parent, suffix='.tmp')
     try:
-        with os.fdopen(fd, 'w') as f: f.write(text)
+        with os.fdopen(fd, 'wb') as f: f.write(data)
         os.replace(tmp, p)
     finally:
         if os.path.exists(tmp): os.unlink(tmp)
+
+def _atomic_write_text(p:Path, text:str): _atomic_write(p, text.encode())
 
 def _read_settings(meta:Path) -> FeatureSettings|None:
     "The settings a cache folder records; None if absent or unreadable (the folder's hash is the authority: rewrite it)."
@@ -225,24 +241,47 @@ class ExtractionReport:
 @functools.lru_cache(maxsize=4)
 def _cache_for(root, settings): return FeatureCache(root, settings)
 
+def extract_clip(clip:str,                     # audio file
+                 *, settings:FeatureSettings,   # the features to compute
+                 root:str|Path,                 # cache root (as `FeatureCache` takes it)
+                ) -> str|None:                  # None when the entry is written, else why the clip cannot be used
+    "The per-clip work of every backend: decode `clip`, compute its features, write its cache entry."
+    try: _cache_for(str(root), settings).put(clip, clip_features(clip, settings=settings))
+    except CacheError: raise                    # the cache itself failed: every clip would
+    except (AudioError, ValueError, OSError) as e: return str(e) if str(e).startswith(str(clip)) else f"{clip}: {e}"
+
 def _extract_one(job):
+    "Local process pool: one clip."
     clip, settings, root = job
-    try:
-        cache = _cache_for(root, settings)
-        cache.put(clip, clip_features(clip, settings=settings))
-        return clip, None
-    except (AudioError, ValueError, OSError) as e: return clip, str(e) if str(e).startswith(str(clip)) else f"{clip}: {e}"
+    return clip, extract_clip(clip, settings=settings, root=root)
 
 def _pool_context():
     # fork is fastest (workers inherit imported modules), but is unsafe once JAX's threads are running
     if 'jax' in sys.modules or sys.platform != 'linux': return mp.get_context('spawn')
     return mp.get_context('fork')
 
+def _local_results(todo:list, cache:FeatureCache, jobs:int):
+    "Yield (clip, error) from a pool of `jobs` local processes (or this process when jobs is 1)."
+    work = ((c, cache.settings, cache.root) for c in todo)
+    if jobs == 1: yield from map(_extract_one, work); return
+    pool = _pool_context().Pool(jobs, initializer=_limit_threads)
+    try: yield from pool.imap_unordered(_extract_one, work, chunksize=8)
+    finally: pool.terminate()
+
+def _limit_threads():
+    "Worker start-up: one BLAS thread per process (the processes are the parallelism)."
+    try:
+        from threadpoolctl import threadpool_limits; threadpool_limits(1)
+    except ImportError: pass
+
 # %% ../nbs/03_features.ipynb #045fb25d
+_SCHEDULER = contextvars.ContextVar('ser_nb_scheduler', default=None)
+
 def extract_features(clips,                            # DataFrame with a `path` column, or an iterable of paths
                      *, cache:FeatureCache,             # where the features go
-                     jobs:int=None,                     # worker processes; None: every core; 1: in this process
+                     jobs:int=None,                     # local worker processes; None: every core; 1: in this process
                      progress:bool=True,                # show a progress bar on stderr
+                     scheduler=None,                    # Dask scheduler address or Client; None: `use_scheduler`'s, else local
                     ) -> ExtractionReport:
     "Compute and cache the features of every clip not cached yet; skip and report bad files."
     from tqdm.auto import tqdm
@@ -251,29 +290,19 @@ def extract_features(clips,                            # DataFrame with a `path`
     for c in paths:
         if c in cache: rep.cached += 1
         else: todo.append(c)
-    jobs = min(jobs or os.cpu_count() or 1, max(len(todo), 1))
-    work = ((c, cache.settings, cache.root) for c in todo)
-    with tqdm(total=len(paths), initial=rep.cached, unit='clip', desc='features', disable=not progress,
-              file=sys.stderr, smoothing=0.1) as bar:
-        if jobs == 1: results = map(_extract_one, work)
-        else:
-            pool = _pool_context().Pool(jobs, initializer=_limit_threads)
-            results = pool.imap_unordered(_extract_one, work, chunksize=8)
-        try:
-            for clip, err in results:
-                if err: rep.errors.append((clip, err))
-                else: rep.computed += 1
-                bar.update()
-        finally:
-            if jobs > 1: pool.terminate()
+    scheduler = _SCHEDULER.get() if scheduler is None else scheduler
+    with contextlib.ExitStack() as stack:
+        if scheduler is None: results = _local_results(todo, cache, min(jobs or os.cpu_count() or 1, max(len(todo), 1)))
+        else: results = _dask_results(todo, cache, stack.enter_context(dask_client(scheduler)))
+        results = stack.enter_context(contextlib.closing(results))
+        bar = stack.enter_context(tqdm(total=len(paths), initial=rep.cached, unit='clip', desc='features',
+                                       disable=not progress, file=sys.stderr, smoothing=0.1))
+        for clip, err in results:
+            if err: rep.errors.append((clip, err))
+            else: rep.computed += 1
+            bar.update()
     rep.errors.sort()
     return rep
-
-def _limit_threads():
-    "Worker start-up: one BLAS thread per process (the processes are the parallelism)."
-    try:
-        from threadpoolctl import threadpool_limits; threadpool_limits(1)
-    except ImportError: pass
 
 # %% ../nbs/03_features.ipynb #381b3ac9
 class FeatureStore:
@@ -287,3 +316,105 @@ class FeatureStore:
     def __len__(self): return len(self.files)
     def __getitem__(self, i) -> np.ndarray: return np.load(self.files[i])
     def batch(self, idx) -> list[np.ndarray]: return [np.load(self.files[i]) for i in idx]
+
+# %% ../nbs/03_features.ipynb #4948180b
+class ClusterError(ConnectionError):
+    "The Dask cluster cannot be used (scheduler unreachable, no workers, workers dying): the run stops."
+
+def _needs_dask():
+    try: import distributed
+    except ImportError: raise ClusterError("running on a Dask cluster needs dask[distributed]: pip install 'ser_nb[cluster]'") from None
+    return distributed
+
+@contextlib.contextmanager
+def dask_client(scheduler,              # a scheduler address (tcp://host:8786), a `distributed.Client`, or a cluster object
+                *, timeout:float=5,     # seconds to wait for the scheduler to answer
+               ):
+    "A connected Dask client: `scheduler` itself if it is one, else a new client, closed on exit."
+    distributed = _needs_dask()
+    if isinstance(scheduler, distributed.Client): yield scheduler; return
+    address = getattr(scheduler, 'scheduler_address', scheduler)
+    try: client = distributed.Client(address, timeout=timeout, set_as_default=False)
+    except (OSError, TimeoutError, ValueError, TypeError) as e:
+        raise ClusterError(f"{address}: cannot reach the Dask scheduler ({e})") from None
+    try: yield client
+    finally: client.close()
+
+@contextlib.contextmanager
+def use_scheduler(scheduler,   # scheduler address, Client or cluster; None: keep local processes
+                 ):
+    "Within this block, feature extraction that names no scheduler runs on this Dask cluster (as `dask.config.set`)."
+    if scheduler is None: yield None; return
+    with dask_client(scheduler) as client:
+        token = _SCHEDULER.set(client)
+        try: yield client
+        finally: _SCHEDULER.reset(token)
+
+ONE_THREAD = {'OMP_NUM_THREADS': '1', 'OPENBLAS_NUM_THREADS': '1', 'MKL_NUM_THREADS': '1', 'NUMBA_NUM_THREADS': '1',
+              'XLA_FLAGS': '--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1'}
+
+def local_cluster(n_workers:int=2,  # worker processes
+                  **kwargs,          # other `distributed.LocalCluster` options
+                 ):
+    "A Dask cluster on this machine, listening on 127.0.0.1 only: `n_workers` processes of one thread each."
+    import logging
+    distributed = _needs_dask()
+    opts = dict(n_workers=n_workers, threads_per_worker=1, processes=True, host='127.0.0.1', dashboard_address=None,
+                env=ONE_THREAD, silence_logs=logging.CRITICAL)   # failures reach the client: no log noise
+    return distributed.LocalCluster(**(opts | kwargs))
+
+# %% ../nbs/03_features.ipynb #a71b07c9
+@functools.cache
+def _limit_threads_once(): _limit_threads()
+
+def _extract_remote(clips:list, settings:dict, root:str, cwd:str) -> list:
+    "Dask task: `extract_clip` on a few clips whose relative paths are relative to the client's folder `cwd`."
+    _limit_threads_once()
+    settings = FeatureSettings.from_dict(settings)
+    out = []
+    for c in clips:
+        full = os.path.join(cwd, c)
+        err = extract_clip(full, settings=settings, root=root)
+        out.append((c, err.replace(full, c) if err and full != c else err))
+    return out
+
+def require_workers(client,              # a connected `distributed.Client`
+                    *, timeout:float=30,  # seconds to wait for the first worker
+                   ) -> int:              # worker threads on the cluster now
+    "Wait until the cluster has a worker; a ClusterError if none comes."
+    try: client.wait_for_workers(1, timeout=timeout)
+    except (TimeoutError, OSError): raise ClusterError(f"{client.scheduler.address}: no Dask workers after {timeout:g} s") from None
+    return max(sum(client.nthreads().values()), 1)
+
+def _dask_results(todo:list, cache:FeatureCache, client, *, chunk:int=8, timeout:float=30):
+    "Yield (clip, error) from tasks of `chunk` clips on a Dask cluster, a few per worker thread in flight."
+    distributed = _needs_dask()
+    address, slots = client.scheduler.address, 4*require_workers(client, timeout=timeout)
+    root, cwd = os.path.abspath(cache.root), os.getcwd()
+    chunks = (todo[i:i+chunk] for i in range(0, len(todo), chunk))
+    from ser_nb.features import _extract_remote as task   # by reference: the workers import it from the package
+    submit = lambda c: client.submit(task, c, cache.settings.to_dict(), root, cwd, pure=False)
+    running = {submit(c) for c in itertools.islice(chunks, slots)}
+    done = distributed.as_completed(running, loop=client.loop)
+    try:
+        for fut in done:
+            running.discard(fut)
+            yield from _task_result(fut, address)
+            for c in itertools.islice(chunks, 1): running.add(f := submit(c)); done.add(f)
+    finally:
+        if running: client.cancel(list(running))
+
+def _task_result(fut, address) -> list:
+    "A finished task's result; Dask's own failures as one ClusterError."
+    from distributed.scheduler import KilledWorker
+    from ser_nb.features import CacheError as cache_error     # the class the workers raise
+    try: return fut.result()
+    except (CacheError, cache_error): raise
+    except KilledWorker: raise ClusterError(f"{address}: Dask workers kept dying on the same clips; giving up") from None
+    except (OSError, TimeoutError, _cancelled_errors()) as e:
+        raise ClusterError(f"{address}: lost the Dask cluster ({type(e).__name__}: {e})") from None
+
+def _cancelled_errors():
+    "The exception types of a cancelled Dask future."
+    import asyncio, concurrent.futures
+    return (asyncio.CancelledError, concurrent.futures.CancelledError)
