@@ -8,7 +8,8 @@ Not a unit test: CI runs it after the notebooks' tests. It
 1. builds the site with `ser_nb.report.build_report(execute=False, out=DIR)` (DIR: a new temporary
    folder unless given; it is kept, with the screenshots in DIR/_site_check/);
 2. checks every page's HTML: no <script>/<link> loading from the network, a sidebar linking to
-   pages that exist;
+   pages that exist, alt text on every image (not nbconvert's "No description has been provided"),
+   and every link to a local page (a chapter's `00_data.ipynb` link included) leading to a page that exists;
 3. serves DIR on 127.0.0.1 (http.server in a thread), installs Debian's chromium if it is missing
    (`apt-get install -y chromium`), and for every page loads a probe page that waits for the page's
    images and records how many decoded (naturalWidth > 0); every image must load, and nothing
@@ -134,6 +135,13 @@ def main():
         hrefs = re.findall(r'href="([^"#]+)"', links[0]) if links else []
         missing = [h for h in hrefs if not (out/h).exists()]
         report(bool(hrefs) and not missing, f'{p.name}: sidebar links {len(hrefs)} pages' + (f', missing {missing}' if missing else ''))
+        imgs = re.findall(r'<img\b[^>]*>', s)
+        no_alt = [i[:80] for i in imgs if not re.search(r'\balt=(?:"[^"]*\w[^"]*"|\'[^\']*\w[^\']*\')', i) or 'No description has been provided' in i]
+        report(not no_alt, f'{p.name}: {len(imgs)} images, each with alt text' + (f'; without: {no_alt[:2]}' if no_alt else ''))
+        local = {h.split('#')[0] for h in re.findall(r'<a\b[^>]*\bhref="([^"]+)"', s)
+                 if not re.match(r'^(?:[a-z][a-z0-9+.-]*:|//|#)', h, re.I)}
+        dead = sorted(h for h in local if not (out/h).is_file())
+        report(not dead, f'{p.name}: links to {len(local)} local pages, all present' + (f'; missing {dead[:5]}' if dead else ''))
 
     browser = find_chromium(install=not a.no_install)
     if not browser:

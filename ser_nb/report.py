@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_report.ipynb #65f41590
 from __future__ import annotations
-import ast, base64, contextlib, html, inspect, importlib, io, logging, mimetypes, os, re, shutil, sys, tempfile, tokenize
+import ast, base64, contextlib, html, inspect, importlib, io, logging, mimetypes, os, re, shutil, sys, tempfile, textwrap, tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,12 +24,13 @@ from traitlets.config import Config
 from tqdm.auto import tqdm
 
 # %% auto #0
-__all__ = ['ReportError', 'tiny_notebook', 'png_output', 'notebook_order', 'ApiDoc', 'doc_from_object', 'doc_from_source',
+__all__ = ['ReportError', 'tiny_notebook', 'png_output', 'notebook_order', 'ApiDoc', 'doc_from_source', 'doc_from_object',
            'doc_html', 'quarto_options', 'split_title_cell', 'drop_widget_outputs', 'hide_nbdev_cells',
-           'strip_directive_lines', 'add_api_docs', 'process_notebook', 'offline_html', 'embed_local_images',
-           'notebook_body', 'site_css', 'page_toc', 'Page', 'page_html', 'default_nbs_path', 'api_index',
-           'link_api_names', 'render_site', 'remote_references', 'strip_ansi_text', 'notebook_markdown',
-           'render_readme', 'execute_notebooks', 'numbered_notebooks', 'build_report']
+           'strip_directive_lines', 'source_details', 'add_api_docs', 'image_alt_text', 'process_notebook',
+           'offline_html', 'embed_local_images', 'notebook_body', 'site_css', 'page_toc', 'Page', 'page_html',
+           'default_nbs_path', 'api_index', 'link_api_names', 'notebook_links', 'render_site', 'remote_references',
+           'strip_ansi_text', 'notebook_markdown', 'render_readme', 'execute_notebooks', 'numbered_notebooks',
+           'build_report']
 
 # %% ../nbs/09_report.ipynb #619f67bc
 class ReportError(ValueError):
@@ -108,35 +109,6 @@ def _format_signature(name, params, returns=''):
         if kind == 'posonly' and (i+1 == len(params) or params[i+1][1] != 'posonly'): parts.append('/')
     return f"{name}({', '.join(parts)})" + (f' -> {returns}' if returns else '')
 
-# %% ../nbs/09_report.ipynb #fd823898
-_kinds = {inspect.Parameter.POSITIONAL_ONLY: 'posonly', inspect.Parameter.VAR_POSITIONAL: 'var',
-          inspect.Parameter.KEYWORD_ONLY: 'kwonly', inspect.Parameter.VAR_KEYWORD: 'varkw'}
-
-def _anno_str(a) -> str:
-    if a is inspect.Parameter.empty: return ''
-    return a if isinstance(a, str) else inspect.formatannotation(a)
-
-def doc_from_object(obj,               # a function or class
-                    name:str|None=None, # name to show, default its qualified name
-                   ) -> ApiDoc:
-    "`ApiDoc` of a live function or class, from its signature, docstring and parameter comments."
-    name = name or getattr(obj, '__qualname__', getattr(obj, '__name__', str(obj)))
-    try: sig = inspect.signature(obj)
-    except (TypeError, ValueError):
-        bases = ', '.join(b.__name__ for b in getattr(obj, '__bases__', ()) if b is not object)
-        head = f'class {name}({bases})' if inspect.isclass(obj) else f'{name}(...)'
-        return ApiDoc(name, head, inspect.getdoc(obj) or '')
-    try: dm = docments(obj, full=True)
-    except Exception: dm = {}
-    params = [(p.name, _kinds.get(p.kind, 'pos'), _anno_str(p.annotation),
-               '' if p.default is p.empty else repr(p.default))
-              for p in sig.parameters.values() if p.name != 'self']
-    details = {k: (v.get('docment') or '') if isinstance(v, dict) else '' for k, v in dm.items()}
-    ret = _anno_str(sig.return_annotation)
-    returns = (ret, details.get('return', '')) if (ret or details.get('return')) else None
-    rows = [(nm, anno, default, details.get(nm, '')) for nm, _, anno, default in params]
-    return ApiDoc(name, _format_signature(name, params, ret), inspect.getdoc(obj) or '', rows, returns)
-
 # %% ../nbs/09_report.ipynb #b0cf67a5
 def _comments(src:str) -> dict:
     "Line number -> comment text for every comment in `src`."
@@ -182,6 +154,46 @@ def doc_from_source(source:str, # the code of the cell that defines `name`
     rows = [(nm, anno, default, '' if line == rline else details(line)) for nm, _, anno, default, line in params]
     sig = _format_signature(name, [p[:4] for p in params], ret)
     return ApiDoc(name, sig, doc, rows, (ret, rdoc) if (ret or rdoc) else None)
+
+# %% ../nbs/09_report.ipynb #fd823898
+_kinds = {inspect.Parameter.POSITIONAL_ONLY: 'posonly', inspect.Parameter.VAR_POSITIONAL: 'var',
+          inspect.Parameter.KEYWORD_ONLY: 'kwonly', inspect.Parameter.VAR_KEYWORD: 'varkw'}
+
+def _anno_str(a) -> str:
+    if a is inspect.Parameter.empty: return ''
+    return a if isinstance(a, str) else inspect.formatannotation(a)
+
+def _source_doc(obj):
+    "`ApiDoc` of function `obj` parsed from its source, or None (a class, a builtin, no source)."
+    if not inspect.isfunction(obj): return None
+    try: src = textwrap.dedent(inspect.getsource(obj))
+    except (OSError, TypeError): return None
+    return doc_from_source(src, obj.__name__)
+
+def doc_from_object(obj,               # a function or class
+                    name:str|None=None, # name to show, default its qualified name
+                   ) -> ApiDoc:
+    "`ApiDoc` of a live function or class, from its signature, docstring and parameter comments."
+    name = name or getattr(obj, '__qualname__', getattr(obj, '__name__', str(obj)))
+    try: sig = inspect.signature(obj)
+    except (TypeError, ValueError):
+        bases = ', '.join(b.__name__ for b in getattr(obj, '__bases__', ()) if b is not object)
+        head = f'class {name}({bases})' if inspect.isclass(obj) else f'{name}(...)'
+        return ApiDoc(name, head, inspect.getdoc(obj) or '')
+    try: dm = docments(obj, full=True)
+    except Exception: dm = {}
+    params = [(p.name, _kinds.get(p.kind, 'pos'), _anno_str(p.annotation),
+               '' if p.default is p.empty else repr(p.default))
+              for p in sig.parameters.values() if p.name != 'self']
+    details = {k: (v.get('docment') or '') if isinstance(v, dict) else '' for k, v in dm.items()}
+    src = _source_doc(obj)
+    if src is not None:   # the source's comments, read as the project writes them (see `doc_from_source`)
+        details = {nm: d for nm, _, _, d in src.params} | {'return': src.returns[1] if src.returns else ''}
+    ret = _anno_str(sig.return_annotation)
+    if inspect.isclass(obj) and ret == 'None': ret = ''     # a class's __init__ returns None: nothing to show
+    returns = (ret, details.get('return', '')) if (ret or details.get('return')) else None
+    rows = [(nm, anno, default, details.get(nm, '')) for nm, _, anno, default in params]
+    return ApiDoc(name, _format_signature(name, params, ret), inspect.getdoc(obj) or '', rows, returns)
 
 # %% ../nbs/09_report.ipynb #84b880e3
 def _esc(s) -> str: return html.escape(str(s), quote=True)
@@ -281,9 +293,18 @@ def _public_defs(source) -> list:
     return [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
             and not n.name.startswith('_')]
 
+def source_details(source:str, # code of an exported cell
+                   names:list=(), # the public names it defines, for the label
+                  ) -> str:       # one line of HTML: a folded, highlighted copy of `source`
+    "A `<details>` block that shows `source` when opened, labelled with the names it defines."
+    code = highlight(source.strip('\n'), PythonLexer(), HtmlFormatter(cssclass='highlight')).strip()
+    label = 'Source' + (f": {', '.join(names)}" if names else '')
+    # one line (newlines as &#10;), so that the markdown renderer passes the block through untouched
+    return f'<details class="api-source"><summary>{_esc(label)}</summary>' + code.replace('\n', '&#10;') + '</details>'
+
 class add_api_docs:
     "nbdev processor: after each exported cell, an HTML cell documenting its public functions and classes."
-    lib, live = None, True  # set on a subclass per run (nbdev instantiates processors with `nb` only)
+    lib, live, fold = None, True, True  # set on a subclass per run (nbdev instantiates processors with `nb` only)
     def __init__(self, nb): self.nb = nb
     def begin(self):
         dexp = next((c.directives_['default_exp'][0] for c in self.nb.cells if c.cell_type == 'code'
@@ -294,30 +315,72 @@ class add_api_docs:
             d = cell.get('directives_') or {}
             if cell.cell_type != 'code' or not ({'export', 'exports'} & set(d)) or cell.get('source') is None: continue
             module = _module_name(cell, dexp, self.lib) if self.live else None
-            for name in _public_defs(cell.source):
+            names = _public_defs(cell.source)
+            for name in names:
                 obj = _live_object(module, name)
                 doc = doc_from_object(obj, name) if callable(obj) else doc_from_source(cell.source, name)
                 if doc: cells.append(mk_cell(doc_html(doc), 'markdown', metadata={'api_doc': name}))
+            if self.fold and 'export' in d:      # `#| exports` asks for the code to be shown: left as it is
+                cell.metadata.setdefault('tags', []).append('remove_input')
+                cells.append(mk_cell(source_details(_re_directive_line.sub('', cell.source), names), 'markdown',
+                                     metadata={'api_source': True}))
         self.nb.cells = cells
     def __call__(self, cell): pass
 
 # %% ../nbs/09_report.ipynb #fcdd6ad8
-def _nbdev_procs(lib, live, docs):
+def _first_comment(source:str) -> str:
+    "The text of the first `# comment` line of `source` (directives `#|` excluded), or ''."
+    return next((l.strip().lstrip('#').strip() for l in source.splitlines()
+                 if l.strip().startswith('#') and not l.strip().startswith('#|') and l.strip().lstrip('#').strip()), '')
+
+_re_code_title = re.compile(r"""(?:set_title|suptitle|title)\s*(?:\(|=)\s*[rfu]?(['"])(.+?)\1""")
+def _first_sentence(md:str, limit:int=200) -> str:
+    "The first sentence of a markdown text (its prose before its headings), without markup."
+    lines = md.splitlines()
+    prose = [l for l in lines if not l.lstrip().startswith('#')]
+    s = re.sub(r'!?\[([^\]]*)\]\([^)]*\)', r'\1', '\n'.join(prose if ''.join(prose).strip() else lines))
+    s = re.sub(r'^#+\s*|[`*_]|<[^>]+>', '', s, flags=re.M)
+    s = ' '.join(s.split())
+    m = re.match(r'(.+?[.!?:])(\s|$)', s)
+    s = m.group(1) if m else s
+    return s if len(s) <= limit else s[:limit-1].rstrip() + '…'
+
+class image_alt_text:
+    "nbdev processor: alt text for every image output: the cell's first comment, a title in its code, or the prose before it."
+    def __init__(self, nb): self.nb = nb
+    def begin(self):
+        prose, n = '', 0
+        page = (getattr(self.nb, 'frontmatter_', None) or {}).get('title', 'this page')
+        for cell in self.nb.cells:
+            if cell.cell_type == 'markdown' and not (cell.metadata.get('api_doc') or cell.metadata.get('api_source')):
+                prose = _first_sentence(cell.source) or prose
+            if cell.cell_type != 'code': continue
+            imgs = [o for o in cell.get('outputs', []) if any(k.startswith('image/') for k in (o.get('data') or {}))]
+            if not imgs: continue
+            titles = [t for q, t in _re_code_title.findall(cell.source) if '{' not in t]   # f-string titles: unknown
+            n += 1
+            base = _first_comment(cell.source) or (titles[0] if titles else '') or prose or f'Figure {n} of {page}'
+            for k, o in enumerate(imgs):
+                o.setdefault('metadata', {})['alt'] = base + (f' ({k+1} of {len(imgs)})' if len(imgs) > 1 else '')
+    def __call__(self, cell): pass
+
+def _nbdev_procs(lib, live, docs, fold=True):
     procs = [split_title_cell, FrontmatterProc, populate_language, strip_ansi, hide_line, filter_stream_, rm_header_dash,
              hide_, clean_magics, strip_hidden_metadata, quarto_options, drop_widget_outputs]
-    if docs: procs.append(type('add_api_docs', (add_api_docs,), dict(lib=lib, live=live)))
-    return procs + [hide_nbdev_cells, strip_directive_lines]
+    if docs: procs.append(type('add_api_docs', (add_api_docs,), dict(lib=lib, live=live, fold=fold)))
+    return procs + [hide_nbdev_cells, strip_directive_lines, image_alt_text]
 
 def process_notebook(path:str|Path,  # the .ipynb to process
                      *, lib:str|None=None, # package whose modules hold the exported code (for live docs)
                      live:bool=True,  # document from the imported module when it imports
                      docs:bool=True,  # add signature/docstring/parameter blocks after exported cells
+                     fold:bool=True,  # with `docs`: fold the code of `#| export` cells into a `<details>` after them
                     ) -> tuple:       # (nbformat notebook, front matter dict)
     "Run nbdev's processors (and ours) over the notebook at `path`; return it with its front matter."
     path = Path(path)
     try: nb = read_nb(path)
     except Exception as e: raise ReportError(f'{path}: cannot read notebook ({e})') from None
-    proc = NBProcessor(nb=nb, procs=_nbdev_procs(lib, live, docs))
+    proc = NBProcessor(nb=nb, procs=_nbdev_procs(lib, live, docs, fold))
     try: proc.process()
     except Exception as e: raise ReportError(f'{path}: nbdev processing failed ({type(e).__name__}: {e})') from None
     fm = dict(getattr(proc.nb, 'frontmatter_', {}) or {})
@@ -400,6 +463,10 @@ thead th{border-bottom:2px solid #adb5bd}
  box-shadow:0 1px 2px rgba(0,0,0,.05)}
 .api-doc h3.api-name{margin:.4rem 0 .5rem;font-family:SFMono-Regular,Menlo,Consolas,monospace;font-size:1.1rem}
 .api-docstring{font-style:italic}
+details.api-source{margin:-1rem 0 1.4rem .2rem;font-size:.9rem}
+details.api-source summary{cursor:pointer;color:#595959}
+details.api-source .highlight{background:#f6f8fa;border:1px solid #e6e8eb;border-radius:4px;margin-top:.3rem}
+.output_html img{max-width:100%;height:auto}
 .api-doc .highlight pre{white-space:pre-wrap}
 .output_html{overflow-x:auto}
 footer{margin-top:3rem;color:#868e96;font-size:.8rem;border-top:1px solid #e3e6ea;padding-top:.5rem}
@@ -508,6 +575,13 @@ def link_api_names(body:str, # HTML of a page
         return f'<a class="api-link" href="{_esc(href)}">{m.group(0)}</a>'
     return _re_code.sub(_sub, body)
 
+_re_nb_link = re.compile(r'(href=")([^"#/:]+\.ipynb)((?:#[^"]*)?")')
+def notebook_links(body:str, # HTML of a page
+                   hrefs:dict, # notebook file name -> its page, e.g. {'00_data.ipynb': '00_data.html'}
+                  ) -> str:
+    "Point links to a notebook of the site at its page, as Quarto does."
+    return _re_nb_link.sub(lambda m: m.group(1) + hrefs.get(m.group(2), m.group(2)) + m.group(3), body)
+
 _MANIFEST = '.ser_nb_site'
 def _forget_stale_pages(out:Path, hrefs:list):
     "Delete pages an earlier build wrote into `out` that this build did not (a renamed notebook); keep the rest."
@@ -539,6 +613,7 @@ def render_site(nbs_path:str|Path|None=None, # notebook folder; default: the nbd
     for page, nb in zip(pages, processed):
         try: body = link_api_names(embed_local_images(notebook_body(nb), nbs_path), api, here=page.href)
         except Exception as e: raise ReportError(f'{page.path}: nbconvert failed ({type(e).__name__}: {e})') from None
+        body = notebook_links(body, {p.path.name: p.href for p in pages})
         (out/page.href).write_text(page_html(page, body, pages, site_title=title, css=css), encoding='utf-8')
     _forget_stale_pages(out, [p.href for p in pages])
     index = out/'index.html'
@@ -561,7 +636,8 @@ def _output_md(out, img_dir:Path, img_rel:str, stem:str) -> str:
         img_dir.mkdir(parents=True, exist_ok=True)
         f = img_dir/f'{stem}.png'
         f.write_bytes(base64.b64decode(''.join(data['image/png'])))
-        return f'![]({img_rel}/{f.name})'
+        alt = (out.get('metadata') or {}).get('alt', '').replace(']', ')').replace('[', '(')
+        return f'![{alt}]({img_rel}/{f.name})'
     if 'text/markdown' in data: return ''.join(data['text/markdown'])
     if 'text/plain' in data: return ''.join(data['text/plain'])
     return ''
@@ -605,7 +681,11 @@ def render_readme(*, nbs_path:str|Path|None=None, # notebook folder; default: th
     nb, fm = process_notebook(src, docs=False)
     stem = Path(nb_name).stem
     dest.parent.mkdir(parents=True, exist_ok=True)
-    dest.write_text(notebook_markdown(nb, fm, img_dir=dest.parent/f'{stem}_files', img_rel=f'{stem}_files'), encoding='utf-8')
+    md = notebook_markdown(nb, fm, img_dir=dest.parent/f'{stem}_files', img_rel=f'{stem}_files')
+    def _rel(m):   # a link to a notebook, e.g. (00_data.ipynb), is made relative to the README: (nbs/00_data.ipynb)
+        f = nbs_path/m.group(2)
+        return m.group(1) + (Path(os.path.relpath(f.resolve(), dest.parent.resolve())).as_posix() if f.is_file() else m.group(2))
+    dest.write_text(re.sub(r'(\]\()([^)#/:\s]+\.ipynb)', _rel, md), encoding='utf-8')
     return dest
 
 # %% ../nbs/09_report.ipynb #147e7972

@@ -62,7 +62,8 @@ def audio_blocks(path:str|Path,           # audio file: WAV, FLAC, OGG (MP3 wher
                 ) -> Iterator[np.ndarray]: # mono float32 blocks at `sr`
     "Decode `path` block by block: memory is set by the block, not by the file's length."
     path = Path(path); _check_file(path)
-    try: f = sf.SoundFile(path)
+    try:
+        with _quiet_decoder(): f = sf.SoundFile(path)          # libmpg123 prints notes on fd 2 while probing a bad MP3
     except sf.LibsndfileError as e: raise AudioError(f"{path}: not a readable audio file ({_open_reason(e)})") from None
     except (RuntimeError, ValueError, OSError) as e: raise AudioError(f"{path}: not a readable audio file ({e})") from None
     with f:
@@ -328,7 +329,7 @@ def microphone_blocks(*, sr:int=16000,          # sample rate asked of the devic
 # %% ../nbs/07_segments.ipynb #642f8835
 def predict_file(bundle,                      # a loaded model bundle
                  path:str|Path,               # audio file of any length
-                 *, chunk_seconds:float=60.0, # a longer file is predicted in chunks this long
+                 *, chunk_seconds:float=30.0, # a longer file is predicted in chunks this long
                 ) -> tuple[str, dict]:        # (emotion, {label: probability}) of the whole file
     "One emotion for a whole file, read in blocks: chunk probabilities averaged by duration (memory set by the chunk)."
     from ser_nb.model import predict, predict_proba
