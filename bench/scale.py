@@ -2,7 +2,7 @@
 
     python bench/scale.py N [--data DIR_OR_CSV ...]
 
-Default data: the shared RAVDESS and TESS folders and the URDU manifest (../shared/data). Every run is a whole
+Default data: the RAVDESS and TESS folders and the URDU manifest, found as the chapters find them (set SER_DATA). Every run is a whole
 `ser features` process on a cold cache (a new temporary folder), as a user runs it: `--jobs k` for the pool,
 `--scheduler ADDRESS` for a Dask cluster of k single-threaded worker processes on 127.0.0.1. The cluster is started
 before its run and its workers have imported ser_nb (a cluster is started once and serves many runs), so its
@@ -12,8 +12,12 @@ machine's load average before and after, since a busy machine makes every figure
 import argparse, os, shutil, subprocess, sys, tempfile, time
 from pathlib import Path
 
-SHARED = Path(__file__).resolve().parents[2]/'shared'/'data'
-DEFAULT_DATA = [SHARED/'ravdess', SHARED/'tess', SHARED/'urdu'/'manifest.csv']
+def default_data() -> list:
+    "RAVDESS and TESS folders and the URDU manifest, found as the chapters find them (SER_DATA and beside it)."
+    from ser_nb.data import example_corpus
+    found = {name: example_corpus(name) for name in ('ravdess', 'tess', 'urdu')}
+    if found['urdu'] is not None and (found['urdu']/'manifest.csv').exists(): found['urdu'] = found['urdu']/'manifest.csv'
+    return [p for p in found.values() if p is not None]
 
 def ser_features(data, *opts):
     "Seconds and the summary line of one cold-cache `ser features` run."
@@ -37,7 +41,7 @@ def main():
     ap.add_argument('n', type=int, help='largest number of workers (rows 1..N)')
     ap.add_argument('--data', type=Path, action='append', default=None, help='folder or manifest (repeatable)')
     args = ap.parse_args()
-    data = args.data or [d for d in DEFAULT_DATA if d.exists()]
+    data = args.data or default_data()
     if not data: sys.exit("no data: pass --data")
     from ser_nb.features import local_cluster, dask_client
     load0 = os.getloadavg()

@@ -351,7 +351,7 @@ def use_scheduler(scheduler,   # scheduler address, Client or cluster; None: kee
         finally: _SCHEDULER.reset(token)
 
 ONE_THREAD = {'OMP_NUM_THREADS': '1', 'OPENBLAS_NUM_THREADS': '1', 'MKL_NUM_THREADS': '1', 'NUMBA_NUM_THREADS': '1',
-              'XLA_FLAGS': '--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1'}
+              'XLA_FLAGS': '--xla_cpu_multi_thread_eigen=false'}
 
 def local_cluster(n_workers:int=2,  # worker processes
                   **kwargs,          # other `distributed.LocalCluster` options
@@ -359,7 +359,7 @@ def local_cluster(n_workers:int=2,  # worker processes
     "A Dask cluster on this machine, listening on 127.0.0.1 only: `n_workers` processes of one thread each."
     import logging
     distributed = _needs_dask()
-    opts = dict(n_workers=n_workers, threads_per_worker=1, processes=True, host='127.0.0.1', dashboard_address=None,
+    opts = dict(n_workers=n_workers, threads_per_worker=1, processes=True, host='127.0.0.1', dashboard_address='127.0.0.1:0',
                 env=ONE_THREAD, silence_logs=logging.CRITICAL)   # failures reach the client: no log noise
     return distributed.LocalCluster(**(opts | kwargs))
 
