@@ -352,6 +352,13 @@ def _add_report(sub):
     p.set_defaults(func=cmd_report)
 
 # %% ../nbs/10_cli.ipynb #122d18aa
+def _corpora_beside(folder) -> list:
+    "The other shared corpora found beside a corpus folder (tess, urdu), so the final model learns from every one."
+    beside = [Path(folder).parent/n for n in ('tess', 'urdu') if Path(folder).name.lower() != n]
+    found = [p for p in beside if p.is_dir() and any(p.iterdir())]
+    for p in found: print(f"ser: also training on {p} (found beside {folder})", file=sys.stderr)
+    return found
+
 def cmd_all(args) -> int:
     "Data, features, held-out evaluation, final model and report, in one go."
     from ser_nb.data import data_dir, cache_dir, download_ravdess, speaker_split
@@ -361,6 +368,7 @@ def cmd_all(args) -> int:
         except CorpusError:
             print("ser: no data found; downloading RAVDESS into the user cache", file=sys.stderr)
             sources = [download_ravdess()]
+        sources += _corpora_beside(sources[0])
     df = _load_tables(sources)
     out = Path(args.out); out.mkdir(parents=True, exist_ok=True)
     from ser_nb.model import train, DEFAULT_MODEL
@@ -387,6 +395,8 @@ def cmd_all(args) -> int:
         print("ser: 3/3 re-running the notebooks and building the report", file=sys.stderr)
         from ser_nb.report import build_report
         folder = next((s for s in sources if Path(s).is_dir()), None)     # the chapters re-run on the first folder
+        if args.full:                                   # 06_results re-runs its stored experiments (folds × models × corpora)
+            import os; os.environ['SER_FULL'] = '1'
         print(f"ser: report: {build_report(execute=True, out=args.site, data=folder)}", file=sys.stderr)
     print(json.dumps(dict(model=str(out/args.model), heldout=dict((k, res[k]) for k in ('n', 'accuracy', 'uar', 'macro_f1')))))
     return 0
@@ -399,5 +409,6 @@ def _add_all(sub):
     p.add_argument('--out', type=Path, default=Path('models'), help='folder for the model and evaluation (default models)')
     p.add_argument('--site', type=Path, default=Path('_docs'), help='report site folder (default _docs)')
     p.add_argument('--no-report', action='store_true', help='skip re-running the notebooks and building the site')
+    p.add_argument('--full', action='store_true', help="re-run the results chapter's full experiments too (about an hour on 2 cores)")
     _training_options(p)
     p.set_defaults(func=cmd_all)

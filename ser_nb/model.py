@@ -14,13 +14,14 @@ import keras
 from . import __version__
 from .data import EMOTIONS, load_audio, check_speakers, SpeakerLeakError, AudioError
 from .features import FeatureSettings, FeatureCache, FeatureStore, extract_features, features as clip_matrix
+from .augment import (noise_profile, add_mel_noise, stretch_frames, shift_bands, band_limit, spec_augment, mixup,
+                            extract_variants)
 
 # %% auto #0
 __all__ = ['SEED_FEATURES', 'MODELS', 'DEFAULT_MODEL', 'BUNDLE_FORMAT', 'ModelError', 'normalise', 'fit_frames', 'windows',
-           'noise_profile', 'add_mel_noise', 'stretch_frames', 'shift_bands', 'spec_augment', 'mixup', 'TrainSettings',
-           'ClipBatches', 'seed_cnn', 'ser_cnn', 'StdPooling1D', 'utterance_stats', 'StatsHead', 'ModelSpec',
-           'model_spec', 'fit', 'predict_matrices', 'ModelBundle', 'load_bundle', 'usable_clips', 'predict_table',
-           'corpus_labels', 'train', 'predict_proba', 'predict']
+           'TrainSettings', 'ClipBatches', 'seed_cnn', 'ser_cnn', 'StdPooling1D', 'utterance_stats', 'StatsHead',
+           'ModelSpec', 'model_spec', 'fit', 'predict_matrices', 'ModelBundle', 'load_bundle', 'usable_clips',
+           'predict_table', 'corpus_labels', 'train', 'predict_proba', 'predict', 'synthetic_corpus']
 
 # %% ../nbs/05_model.ipynb #dd647e09
 class ModelError(ValueError):
@@ -54,73 +55,6 @@ def windows(X:np.ndarray,       # (bands, frames), normalised
     starts = np.linspace(0, n - frames, count).round().astype(int)
     return np.stack([X[:, s:s+frames] for s in starts])
 
-# %% ../nbs/05_model.ipynb #e496bfd3
-def noise_profile(settings:FeatureSettings, # the features the noise is added to
-                  *, colour:str='white',    # 'white' (flat power) or 'pink' (power falling as 1/f)
-                 ) -> np.ndarray:           # (n_mels,) mel power of the noise, mean 1
-    "Mel-band power of white or pink noise under `settings`."
-    from ser_nb.features import mel_filterbank
-    s = settings
-    f = np.linspace(0, s.sr/2, 1 + s.n_fft//2)
-    if colour not in ('white', 'pink'): raise ValueError(f"colour must be 'white' or 'pink', not {colour!r}")
-    spectrum = np.ones_like(f) if colour == 'white' else 1/np.maximum(f, 20.0)
-    p = mel_filterbank(sr=s.sr, n_fft=s.n_fft, n_mels=s.n_mels, fmin=s.fmin, fmax=s.fmax) @ spectrum
-    return (p / p.mean()).astype(np.float32)
-
-def add_mel_noise(X:np.ndarray,            # (n_mels, frames) log-mel in dB
-                  *, snr_db:float,         # signal-to-noise ratio of the result, over all bands and frames
-                  profile:np.ndarray,      # (n_mels,) noise mel power (from `noise_profile`)
-                 ) -> np.ndarray:          # the noisy log-mel in dB
-    "Add noise of the given mel profile to a log-mel matrix at `snr_db`."
-    P = 10.0**(X.astype(np.float64)/10)
-    noise = profile[:, None] * (P.mean() / profile.mean() / 10**(snr_db/10))
-    return (10*np.log10(P + noise)).astype(np.float32)
-
-def stretch_frames(X:np.ndarray,   # (bands, frames)
-                   *, rate:float,  # > 1 faster (fewer frames), < 1 slower
-                  ) -> np.ndarray: # (bands, round(frames/rate)), linearly interpolated
-    "Time-stretch a feature matrix by resampling its frame axis."
-    if not rate > 0: raise ValueError(f"rate must be > 0, not {rate}")
-    n = X.shape[1]; m = max(2, int(round(n/rate)))
-    pos = np.linspace(0, n - 1, m); i0 = np.floor(pos).astype(int); i1 = np.minimum(i0 + 1, n - 1); w = pos - i0
-    return (X[:, i0]*(1 - w) + X[:, i1]*w).astype(np.float32)
-
-def shift_bands(X:np.ndarray,    # (bands, frames)
-                *, shift:float,   # bands to move the spectrum up (> 0) or down, fractions allowed
-               ) -> np.ndarray:   # same shape, linearly interpolated, edges repeated
-    "Shift a log-mel matrix along the mel axis: a small, cheap stand-in for pitch shifting and vocal-tract length."
-    n = X.shape[0]
-    pos = np.clip(np.arange(n) - shift, 0, n - 1); i0 = np.floor(pos).astype(int); i1 = np.minimum(i0 + 1, n - 1)
-    w = (pos - i0)[:, None]
-    return (X[i0]*(1 - w) + X[i1]*w).astype(np.float32)
-
-# %% ../nbs/05_model.ipynb #cde869ea
-def spec_augment(X:np.ndarray,            # (bands, frames), normalised
-                 *, rng:np.random.Generator,
-                 freq_masks:int=2,         # number of band masks
-                 freq_width:int=8,         # widest band mask
-                 time_masks:int=2,         # number of frame masks
-                 time_width:int=20,        # widest frame mask
-                ) -> np.ndarray:           # a masked copy
-    "Zero random bands and frames of `X` (SpecAugment without time warping)."
-    X = X.copy()
-    for _ in range(freq_masks):
-        w = rng.integers(0, freq_width + 1); f = rng.integers(0, max(1, X.shape[0] - w)); X[f:f+w] = 0
-    for _ in range(time_masks):
-        w = rng.integers(0, time_width + 1); t = rng.integers(0, max(1, X.shape[1] - w)); X[:, t:t+w] = 0
-    return X
-
-def mixup(x:np.ndarray, y:np.ndarray,    # a batch of inputs and one-hot (or smoothed) targets
-          *, rng:np.random.Generator,
-          alpha:float=0.2,                # Beta(alpha, alpha) mixing weights
-         ) -> tuple[np.ndarray, np.ndarray]:
-    "Blend each example with a random partner of the batch, inputs and targets alike."
-    lam = rng.beta(alpha, alpha, size=len(x)).astype(np.float32)
-    lam = np.maximum(lam, 1 - lam)                      # the original clip dominates
-    perm = rng.permutation(len(x))
-    shape = (-1,) + (1,)*(x.ndim - 1)
-    return lam.reshape(shape)*x + (1 - lam.reshape(shape))*x[perm], lam[:, None]*y + (1 - lam[:, None])*y[perm]
-
 # %% ../nbs/05_model.ipynb #199cac56
 @dataclass(frozen=True)
 class TrainSettings:
@@ -138,39 +72,62 @@ class TrainSettings:
     stretch:float=0.1           # time stretch by exp(U(-stretch, stretch)); 0 disables
     band_shift:float=2.0        # shift the mel axis by U(-band_shift, band_shift) bands; 0 disables
     warmup_epochs:int=2         # linear warm-up before the cosine decay
+    variants:int=0              # channel-augmented copies of each training clip (04's `extract_variants`); 0: none
+    variant_p:float=0.5         # probability that a training example is read from one of its copies
+    band_limit_p:float=0.0      # probability of limiting a training clip to a random pass band (feature domain)
+    speaker_cap:int=0           # at most this many clips of one speaker per epoch (a fresh draw each epoch); 0: all
 
 class ClipBatches(keras.utils.PyDataset):
-    "Batches of windows from a `FeatureStore`, augmented only when `training`."
+    "Batches of windows from a `FeatureStore`, augmented and speaker-balanced only when `training`."
     def __init__(self, store:FeatureStore, targets:np.ndarray, *, settings:TrainSettings, n_classes:int,
-                 training:bool, seed:int=0, flat:bool=False):
+                 training:bool, seed:int=0, flat:bool=False,
+                 variants:list=(),            # feature caches holding augmented copies of every clip (training only)
+                 speakers:list=None):         # each clip's speaker, for `speaker_cap`; None: the store's speaker column
         super().__init__(workers=1, use_multiprocessing=False)
         self.profiles = [noise_profile(store.cache.settings, colour=c) for c in ('white', 'pink')] if not flat else None
         self.store, self.targets, self.s, self.n_classes = store, np.asarray(targets), settings, n_classes
         self.training, self.seed, self.flat, self.epoch = training, seed, flat, 0
+        self.copies = [[v.path_for(p) for p in store.df.path] for v in variants] if training else []
+        if speakers is None and 'speaker' in store.df: speakers = store.df.speaker
+        self.speakers = None if speakers is None else np.asarray(speakers)
         self.order = self._order()
 
     def _order(self):
-        return np.random.default_rng([self.seed, self.epoch]).permutation(len(self.store)) if self.training \
-               else np.arange(len(self.store))
+        if not self.training: return np.arange(len(self.store))
+        rng = np.random.default_rng([self.seed, self.epoch])
+        cap = self.s.speaker_cap
+        if not cap or self.speakers is None: return rng.permutation(len(self.store))
+        picked = [rng.choice(ii, min(len(ii), cap), replace=False) for ii in
+                  (np.flatnonzero(self.speakers == s) for s in np.unique(self.speakers))]
+        return rng.permutation(np.concatenate(picked))
     def __len__(self): # training drops the last partial batch (steady shapes, no tiny batches for batch norm)
-        n, b = len(self.store), self.s.batch_size
+        n, b = len(self.order), self.s.batch_size
         return max(1, n // b) if self.training else math.ceil(n / b)
     def on_epoch_end(self):
         self.epoch += 1; self.order = self._order()
 
     def _perturb(self, X, rng):
-        "Feature-domain noise and time stretch (training only)."
-        if self.s.noise_p and rng.random() < self.s.noise_p:
-            X = add_mel_noise(X, snr_db=rng.uniform(*self.s.snr_db), profile=self.profiles[rng.integers(2)])
-        if self.s.stretch: X = stretch_frames(X, rate=float(np.exp(rng.uniform(-self.s.stretch, self.s.stretch))))
-        if self.s.band_shift: X = shift_bands(X, shift=float(rng.uniform(-self.s.band_shift, self.s.band_shift)))
+        "Feature-domain augmentation of one training clip (04_augmentation): band limit, noise, stretch, band shift."
+        s, fs = self.s, self.store.cache.settings
+        if s.band_limit_p and rng.random() < s.band_limit_p:
+            X = band_limit(X, settings=fs, low=rng.uniform(0, 500), high=rng.uniform(2500, fs.sr/2))
+        if s.noise_p and rng.random() < s.noise_p:
+            X = add_mel_noise(X, snr_db=rng.uniform(*s.snr_db), profile=self.profiles[rng.integers(2)])
+        if s.stretch: X = stretch_frames(X, rate=float(np.exp(rng.uniform(-s.stretch, s.stretch))))
+        if s.band_shift: X = shift_bands(X, shift=float(rng.uniform(-s.band_shift, s.band_shift)))
         return X
+
+    def _load(self, j, rng):
+        "Clip j's features: the clean ones, or (training, with probability `variant_p`) one of its augmented copies."
+        if self.copies and rng.random() < self.s.variant_p: return np.load(self.copies[rng.integers(len(self.copies))][j])
+        return self.store[j]
 
     def __getitem__(self, i):
         idx = self.order[i*self.s.batch_size:(i+1)*self.s.batch_size]
         rng = np.random.default_rng([self.seed, self.epoch, i])
         xs = []
-        for X in self.store.batch(idx):
+        for j in idx:
+            X = self._load(j, rng) if self.training else self.store[j]
             if self.flat: xs.append(X.astype(np.float32)); continue
             if self.training: X = self._perturb(X, rng)
             X = normalise(X)
@@ -283,7 +240,8 @@ class ModelSpec:
 SEED_FEATURES = FeatureSettings(sr=22050, n_fft=2048, win_length=2048, hop_length=512, n_mels=128, fmin=0.0,
                                 n_mfcc=40, trim_db=None, offset=0.5, duration=3.0, summary='mean')
 MODELS = {
-    'ser_cnn': ModelSpec('ser_cnn', ser_cnn, FeatureSettings(), TrainSettings(), stats_weight=0.35),
+    'ser_cnn': ModelSpec('ser_cnn', ser_cnn, FeatureSettings(),
+                         TrainSettings(variants=1, variant_p=0.25, band_limit_p=0.2, speaker_cap=100, noise_p=0.25)),
     'seed_cnn': ModelSpec('seed_cnn', seed_cnn, SEED_FEATURES,
                           TrainSettings(epochs=50, batch_size=16, learning_rate=1e-3, weight_decay=0.0, label_smoothing=0.0,
                                         mixup_alpha=0.0, spec_augment=False, warmup_epochs=0, noise_p=0.0, stretch=0.0,
@@ -339,12 +297,17 @@ def fit(spec:ModelSpec,           # what to train
         val:pd.DataFrame=None,     # validation clips from other speakers (early stopping), or None
         patience:int=None,         # epochs without validation improvement before stopping; None: train all epochs
         verbose:int=0,             # Keras verbosity
+        jobs:int=None,             # processes computing the augmented copies (`spec.train.variants`)
+        progress:bool=False,       # progress bar for the augmented copies on stderr
        ) -> tuple[ModelBundle, dict]: # (trained model with its metadata, Keras history)
     "Train `spec` on `train`, reproducibly."
     if val is not None: check_speakers(train, val)
     keras.utils.set_random_seed(seed)
     store, targets = FeatureStore(train, cache), _targets(train, labels)
-    data = ClipBatches(store, targets, settings=spec.train, n_classes=len(labels), training=True, seed=seed, flat=spec.flat)
+    copies = extract_variants(train, cache=cache, variants=spec.train.variants, jobs=jobs, progress=progress) \
+             if spec.train.variants and not spec.flat else []
+    data = ClipBatches(store, targets, settings=spec.train, n_classes=len(labels), training=True, seed=seed, flat=spec.flat,
+                       variants=copies)
     model = spec.build(spec.input_shape(), len(labels))
     if spec.flat: model = _standardised(model, store)
     opt = keras.optimizers.AdamW(_schedule(spec, len(data)), weight_decay=spec.train.weight_decay) \
@@ -359,8 +322,9 @@ def fit(spec:ModelSpec,           # what to train
     hist = model.fit(data, validation_data=val_data, epochs=spec.train.epochs, callbacks=callbacks, verbose=verbose)
     head = None
     if spec.stats_weight:
-        F = np.stack([utterance_stats(store[i]) for i in range(len(store))])
-        head = StatsHead.fit(F, targets, n_classes=len(labels))
+        F = np.stack([utterance_stats(store[i]) for i in range(len(store))]
+                     + [utterance_stats(np.load(f)) for c in data.copies for f in c])
+        head = StatsHead.fit(F, np.tile(targets, 1 + len(data.copies)), n_classes=len(labels))
     return ModelBundle(model, spec, list(labels), sorted(set(train.speaker)), seed, head=head), hist.history
 
 # %% ../nbs/05_model.ipynb #d6b11139
@@ -525,7 +489,8 @@ def train(df:pd.DataFrame,             # labelled clips (from `load_corpus`)
     df, skipped = usable_clips(df, cache=cache, jobs=jobs, progress=progress)
     labels = corpus_labels(df)
     if len(labels) < 2: raise ModelError(f"training needs at least two emotions, found {labels}")
-    bundle, hist = fit(spec, df, cache=cache, labels=labels, seed=seed, verbose=2 if progress else 0)
+    bundle, hist = fit(spec, df, cache=cache, labels=labels, seed=seed, verbose=2 if progress else 0, jobs=jobs,
+                       progress=progress)
     return bundle, hist, skipped
 
 # %% ../nbs/05_model.ipynb #defe4e1b
@@ -570,3 +535,24 @@ def _choose(p:np.ndarray, all_labels:list, labels:list=None) -> tuple[str, dict]
         p, all_labels = p[keep]/p[keep].sum(), [all_labels[i] for i in keep]
     probs = {l: float(v) for l, v in zip(all_labels, p)}
     return max(probs, key=probs.get), probs
+
+# %% ../nbs/05_model.ipynb #15b9ce9d
+def synthetic_corpus(folder:str|Path,      # folder to write Actor_XX/ sub-folders into
+                     *, actors=(1, 2, 3),    # actor numbers (odd male, even female, as in RAVDESS)
+                     clips:int=2,            # clips per actor and emotion
+                     sr:int=16000,           # sample rate of the WAV files
+                     seed:int=0,             # fixes durations and noise
+                    ) -> pd.DataFrame:       # the corpus table (`load_corpus` of the folder)
+    "RAVDESS-named WAV clips of gliding tones, pitch and vibrato set by emotion and actor: a corpus for tests, no data needed."
+    import soundfile as sf
+    from ser_nb.data import load_corpus
+    rng = np.random.default_rng(seed)
+    for a in actors:
+        d = Path(folder)/f'Actor_{a:02d}'; d.mkdir(parents=True, exist_ok=True)
+        for e in range(1, 9):
+            for r in range(1, clips + 1):
+                n = int(sr*rng.uniform(1.5, 2.5)); t = np.arange(n)/sr
+                f0 = 110*(1 + 0.12*e)*(1 + 0.04*a)*(1 + 0.08*np.sin(2*np.pi*(1 + 0.7*e)*t))
+                y = 0.2*np.sin(2*np.pi*np.cumsum(f0)/sr)*np.hanning(n) + 0.003*rng.standard_normal(n)
+                sf.write(d/f'03-01-{e:02d}-01-01-{r:02d}-{a:02d}.wav', y.astype('float32'), sr)
+    return load_corpus(folder)
