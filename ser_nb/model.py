@@ -240,8 +240,9 @@ class ModelSpec:
 SEED_FEATURES = FeatureSettings(sr=22050, n_fft=2048, win_length=2048, hop_length=512, n_mels=128, fmin=0.0,
                                 n_mfcc=40, trim_db=None, offset=0.5, duration=3.0, summary='mean')
 MODELS = {
-    'ser_cnn': ModelSpec('ser_cnn', ser_cnn, FeatureSettings(),
-                         TrainSettings(variants=1, variant_p=0.25, band_limit_p=0.2, speaker_cap=100, noise_p=0.25)),
+    'ser_cnn': ModelSpec('ser_cnn', ser_cnn, FeatureSettings(), TrainSettings(), stats_weight=0.35),
+    'ser_cnn_channels': ModelSpec('ser_cnn_channels', ser_cnn, FeatureSettings(),
+                                  TrainSettings(variants=1, variant_p=0.25, band_limit_p=0.2, speaker_cap=100, noise_p=0.25)),
     'seed_cnn': ModelSpec('seed_cnn', seed_cnn, SEED_FEATURES,
                           TrainSettings(epochs=50, batch_size=16, learning_rate=1e-3, weight_decay=0.0, label_smoothing=0.0,
                                         mixup_alpha=0.0, spec_augment=False, warmup_epochs=0, noise_p=0.0, stretch=0.0,
