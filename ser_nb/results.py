@@ -246,7 +246,8 @@ def plot_confusion(confusion, labels:list,  # counts, rows = true label
     if normalize: C = C / np.maximum(C.sum(axis=1, keepdims=True), 1)
     if ax is None: _, ax = plt.subplots(figsize=(6.5, 5.5))
     sns.heatmap(C, annot=True, fmt='.2f' if normalize else '.0f', cmap='Blues', xticklabels=labels, yticklabels=labels,
-                vmin=0, vmax=1 if normalize else None, ax=ax, cbar=False)
+                vmin=0, vmax=1 if normalize else None, ax=ax,
+                cbar_kws=dict(label='fraction of the true class' if normalize else 'clips', shrink=0.8))
     ax.set(xlabel='predicted', ylabel='true', title=title)
     return ax
 
