@@ -259,7 +259,9 @@ def _manifest_text(path:Path) -> str:
         return data.decode('latin-1')
 
 def _speaker_name(corpus:str, speaker:str) -> str:
-    return speaker if speaker.lower().startswith(f'{corpus.lower()}_') else f'{corpus}_{speaker}'
+    "`speaker` named within `corpus`, unless it already names its corpus (this one or a known one: `RAVDESS_03`)."
+    known = any(speaker.lower().startswith(f'{k.lower()}_') for k in (corpus, *CORPORA))
+    return speaker if known else f'{corpus}_{speaker}'
 
 def read_manifest(path:str|Path,   # CSV with a header row and at least the columns path, emotion, speaker
                   *, corpus:str=None, # corpus name for rows without one (default: a `corpus` column, else the CSV's folder name)
