@@ -399,7 +399,7 @@ def extract_variants(df:pd.DataFrame,       # training clips (path, speaker), al
                     ) -> list[FeatureCache]: # the variant caches, every clip of `df` in each
     "Compute (or reuse) `variants` channel-augmented copies of every clip's features: parallel, resumable, cached."
     from tqdm.auto import tqdm
-    from ser_nb.features import _pool_context, _limit_threads
+    from ser_nb.features import process_map
     caches = variant_caches(cache, variants)
     by_speaker = df.groupby('speaker').path.apply(list).to_dict()
     todo = []
@@ -413,16 +413,9 @@ def extract_variants(df:pd.DataFrame,       # training clips (path, speaker), al
     errors = []
     with tqdm(total=len(df), initial=len(df) - len(todo), unit='clip', desc='variants', disable=not progress,
               file=sys.stderr, smoothing=0.1) as bar:
-        if jobs == 1: results = map(_variant_job, todo)
-        else:
-            pool = _pool_context().Pool(jobs, initializer=_limit_threads)
-            results = pool.imap_unordered(_variant_job, todo, chunksize=4)
-        try:
-            for path, err in results:
-                if err: errors.append(err)
-                bar.update()
-        finally:
-            if jobs > 1: pool.terminate()
+        for path, err in process_map(_variant_job, todo, jobs=jobs, chunksize=4):
+            if err: errors.append(err)
+            bar.update()
     if errors: raise AugmentError(f"extract_variants: {len(errors)} clip(s) failed, e.g. {errors[0]}")
     return caches
 

@@ -13,8 +13,9 @@ from .data import load_audio, load_corpus, AudioError, cache_dir
 
 # %% auto #0
 __all__ = ['ONE_THREAD', 'FeatureSettings', 'mel_filterbank', 'power_spectrogram', 'log_mel', 'trim_frames', 'features',
-           'clip_features', 'CacheError', 'FeatureCache', 'ExtractionReport', 'extract_clip', 'extract_features',
-           'FeatureStore', 'ClusterError', 'dask_client', 'use_scheduler', 'local_cluster', 'require_workers']
+           'clip_features', 'CacheError', 'FeatureCache', 'ExtractionReport', 'extract_clip', 'process_map',
+           'extract_features', 'FeatureStore', 'ClusterError', 'dask_client', 'use_scheduler', 'local_cluster',
+           'require_workers']
 
 # %% ../nbs/03_features.ipynb #d27bbcbc
 @dataclass(frozen=True)
@@ -260,13 +261,16 @@ def _pool_context():
     if 'jax' in sys.modules or sys.platform != 'linux': return mp.get_context('spawn')
     return mp.get_context('fork')
 
+def process_map(fn, items, *, jobs:int, chunksize:int=8):
+    "Yield `fn(item)` for every item, from `jobs` local processes in completion order (in this process when jobs is 1)."
+    if jobs == 1: yield from map(fn, items); return
+    pool = _pool_context().Pool(jobs, initializer=_limit_threads)
+    try: yield from pool.imap_unordered(fn, items, chunksize=chunksize)
+    finally: pool.terminate()
+
 def _local_results(todo:list, cache:FeatureCache, jobs:int):
     "Yield (clip, error) from a pool of `jobs` local processes (or this process when jobs is 1)."
-    work = ((c, cache.settings, cache.root) for c in todo)
-    if jobs == 1: yield from map(_extract_one, work); return
-    pool = _pool_context().Pool(jobs, initializer=_limit_threads)
-    try: yield from pool.imap_unordered(_extract_one, work, chunksize=8)
-    finally: pool.terminate()
+    yield from process_map(_extract_one, ((c, cache.settings, cache.root) for c in todo), jobs=jobs)
 
 def _limit_threads():
     "Worker start-up: one BLAS thread per process (the processes are the parallelism)."

@@ -95,14 +95,11 @@ def extract_degraded(df:pd.DataFrame,        # test clips
                      jobs:int=None,           # processes; None: every core
                     ) -> dict:                # {condition: FeatureCache holding every clip of df under it}
     "Compute (or reuse) the features of every test clip under each channel condition, in parallel."
-    from ser_nb.features import _pool_context, _limit_threads
+    from ser_nb.features import process_map
     caches = {c: condition_cache(cache, c) for c in conditions}
     todo = [(p, c, cache.root, cache.settings) for c in conditions if c != 'clean' for p in df.path if p not in caches[c]]
     jobs = min(jobs or os.cpu_count() or 1, max(len(todo), 1))
-    if jobs == 1: errors = [e for e in map(_degrade_job, todo) if e]
-    else:
-        with _pool_context().Pool(jobs, initializer=_limit_threads) as pool:
-            errors = [e for e in pool.imap_unordered(_degrade_job, todo, chunksize=8) if e]
+    errors = [e for e in process_map(_degrade_job, todo, jobs=jobs) if e]
     if errors: raise ValueError(f"{len(errors)} test clip(s) could not be degraded, e.g. {errors[0]}")
     return caches
 
