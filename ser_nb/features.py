@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_features.ipynb #c13b0d53
 from __future__ import annotations
-import os, io, sys, json, errno, hashlib, tempfile, dataclasses, functools, itertools, contextlib, contextvars
+import os, io, sys, warnings, json, errno, hashlib, tempfile, dataclasses, functools, itertools, contextlib, contextvars
 import multiprocessing as mp
 from dataclasses import dataclass, asdict, field
 from pathlib import Path
@@ -261,10 +261,20 @@ def _pool_context():
     if 'jax' in sys.modules or sys.platform != 'linux': return mp.get_context('spawn')
     return mp.get_context('fork')
 
+def _importable(fn) -> bool:
+    "Whether a spawned worker can import `fn` by name (not so for a function typed into a notebook or a script on stdin)."
+    main = sys.modules.get('__main__')
+    return getattr(fn, '__module__', None) != '__main__' or bool(getattr(main, '__file__', None))
+
 def process_map(fn, items, *, jobs:int, chunksize:int=8):
     "Yield `fn(item)` for every item, from `jobs` local processes in completion order (in this process when jobs is 1)."
+    ctx = _pool_context()
+    if jobs > 1 and ctx.get_start_method() == 'spawn' and not _importable(fn):   # its workers would wait forever
+        warnings.warn(f"{getattr(fn, '__qualname__', fn)} is defined in this session (a notebook or stdin), where worker "
+                      "processes cannot import it: running it in this process; define it in a module to use several")
+        jobs = 1
     if jobs == 1: yield from map(fn, items); return
-    pool = _pool_context().Pool(jobs, initializer=_limit_threads)
+    pool = ctx.Pool(jobs, initializer=_limit_threads)
     try: yield from pool.imap_unordered(fn, items, chunksize=chunksize)
     finally: pool.terminate()
 

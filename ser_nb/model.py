@@ -18,10 +18,10 @@ from .augment import (noise_profile, add_mel_noise, stretch_frames, shift_bands,
                             extract_variants)
 
 # %% auto #0
-__all__ = ['SEED_FEATURES', 'MODELS', 'DEFAULT_MODEL', 'BUNDLE_FORMAT', 'ModelError', 'normalise', 'fit_frames', 'windows',
-           'TrainSettings', 'ClipBatches', 'seed_cnn', 'ser_cnn', 'StdPooling1D', 'utterance_stats', 'StatsHead',
-           'ModelSpec', 'model_spec', 'fit', 'predict_matrices', 'ModelBundle', 'load_bundle', 'usable_clips',
-           'predict_table', 'corpus_labels', 'train', 'predict_proba', 'predict', 'synthetic_corpus']
+__all__ = ['SEED_FEATURES', 'MODELS', 'DEFAULT_MODEL', 'BUNDLE_FORMAT', 'ModelError', 'normalise', 'drop_pauses', 'fit_frames',
+           'windows', 'TrainSettings', 'ClipBatches', 'seed_cnn', 'ser_cnn', 'StdPooling1D', 'utterance_stats',
+           'StatsHead', 'ModelSpec', 'model_spec', 'fit', 'predict_matrices', 'ModelBundle', 'load_bundle',
+           'usable_clips', 'predict_table', 'corpus_labels', 'train', 'predict_proba', 'predict', 'synthetic_corpus']
 
 # %% ../nbs/05_model.ipynb #dd647e09
 class ModelError(ValueError):
@@ -32,6 +32,15 @@ def normalise(X:np.ndarray, # (bands, frames) clip features
     "Per-utterance, per-band mean and variance normalisation."
     X = X.astype(np.float32)
     return (X - X.mean(axis=1, keepdims=True)) / (X.std(axis=1, keepdims=True) + 1e-5)
+
+def drop_pauses(X:np.ndarray,      # (bands, frames) log-mel in dB
+                *, top_db:float=25.0, # drop frames more than this many dB below the loudest frame
+                min_frames:int=20,    # keep everything if fewer frames than this would remain
+               ) -> np.ndarray:       # (bands, frames kept)
+    "Only the frames that carry speech: the clip's pauses and silences removed."
+    e = 10*np.log10(np.maximum((10**(X.astype(np.float64)/10)).mean(axis=0), 1e-20))
+    keep = e >= e.max() - top_db
+    return X[:, keep] if keep.sum() >= min_frames else X
 
 def fit_frames(X:np.ndarray,        # (bands, frames)
                *, frames:int,        # window length wanted
@@ -76,6 +85,7 @@ class TrainSettings:
     variant_p:float=0.5         # probability that a training example is read from one of its copies
     band_limit_p:float=0.0      # probability of limiting a training clip to a random pass band (feature domain)
     speaker_cap:int=0           # at most this many clips of one speaker per epoch (a fresh draw each epoch); 0: all
+    pause_db:float|None=None    # drop frames this many dB below the clip's loudest before normalising; None keeps them
 
 class ClipBatches(keras.utils.PyDataset):
     "Batches of windows from a `FeatureStore`, augmented and speaker-balanced only when `training`."
@@ -130,6 +140,7 @@ class ClipBatches(keras.utils.PyDataset):
             X = self._load(j, rng) if self.training else self.store[j]
             if self.flat: xs.append(X.astype(np.float32)); continue
             if self.training: X = self._perturb(X, rng)
+            if self.s.pause_db is not None: X = drop_pauses(X, top_db=self.s.pause_db)
             X = normalise(X)
             start = rng.integers(0, max(1, X.shape[1] - self.s.frames + 1)) if self.training else None
             X = fit_frames(X, frames=self.s.frames, start=start)
@@ -240,9 +251,11 @@ class ModelSpec:
 SEED_FEATURES = FeatureSettings(sr=22050, n_fft=2048, win_length=2048, hop_length=512, n_mels=128, fmin=0.0,
                                 n_mfcc=40, trim_db=None, offset=0.5, duration=3.0, summary='mean')
 MODELS = {
-    'ser_cnn': ModelSpec('ser_cnn', ser_cnn, FeatureSettings(), TrainSettings(), stats_weight=0.35),
-    'ser_cnn_channels': ModelSpec('ser_cnn_channels', ser_cnn, FeatureSettings(),
-                                  TrainSettings(variants=1, variant_p=0.25, band_limit_p=0.2, speaker_cap=100, noise_p=0.25)),
+    'ser_cnn': ModelSpec('ser_cnn', ser_cnn, FeatureSettings(),
+                         TrainSettings(epochs=90, mixup_alpha=0.0, label_smoothing=0.05, noise_p=0.25, band_limit_p=0.2,
+                                       variants=1, variant_p=0.25, speaker_cap=100, pause_db=25.0),
+                         stats_weight=0.35),
+    'ser_cnn_studio': ModelSpec('ser_cnn_studio', ser_cnn, FeatureSettings(), TrainSettings(), stats_weight=0.35),
     'seed_cnn': ModelSpec('seed_cnn', seed_cnn, SEED_FEATURES,
                           TrainSettings(epochs=50, batch_size=16, learning_rate=1e-3, weight_decay=0.0, label_smoothing=0.0,
                                         mixup_alpha=0.0, spec_augment=False, warmup_epochs=0, noise_p=0.0, stretch=0.0,
@@ -337,7 +350,8 @@ def predict_matrices(bundle:ModelBundle,   # a trained model (from `fit`, `train
     spec, model = bundle.spec, bundle.model
     if spec.flat: return _predict_padded(model, np.stack(mats)[..., None], batch_size=batch_size)
     frames = spec.train.frames
-    wins = [windows(normalise(M), frames=frames, hop=frames//2 if M.shape[1] > 4*frames else None) for M in mats]
+    gated = mats if spec.train.pause_db is None else [drop_pauses(M, top_db=spec.train.pause_db) for M in mats]
+    wins = [windows(normalise(M), frames=frames, hop=frames//2 if M.shape[1] > 4*frames else None) for M in gated]
     owner = np.repeat(np.arange(len(wins)), [len(w) for w in wins])
     P = _predict_padded(model, np.concatenate(wins)[..., None], batch_size=batch_size)
     P = np.stack([P[owner == i].mean(axis=0) for i in range(len(wins))])
