@@ -1,0 +1,71 @@
+"""Quick trials of a training recipe: one RAVDESS actor fold (+ TESS and URDU in training) clean and through the channel
+conditions, and TESS left out (trained on RAVDESS + URDU); the network alone, the statistics head alone and fused.
+
+    python bench/trials.py [--fold 0] [--set epochs=60 --set pause_db=None ...] [--weights 0 0.35 0.5 1] [--no-loco]
+
+The data are the shared corpora (SER_DATA, else ../shared/data/ravdess, with tess/ and urdu/ beside it). One fold is a
+noisy estimate (about ±3 points): this is for choosing what to run in full, which 06_results does.
+"""
+import argparse, ast, os, sys, time
+from dataclasses import replace
+from pathlib import Path
+import numpy as np, pandas as pd
+
+def fused(P, H, w):
+    "The bundle's fusion rule (`predict_matrices`) at weight w."
+    L = (1 - w)*np.log(P + 1e-7) + w*np.log(H + 1e-7)
+    return L.argmax(axis=1)
+
+def score(bundle, test, cache, weights):
+    "Accuracy and UAR of the network alone, the head alone and their fusion, on the labels test shares with bundle."
+    from ser_nb.model import predict_matrices, utterance_stats
+    from ser_nb.features import FeatureStore
+    from ser_nb.results import scores
+    shared = [l for l in bundle.labels if l in set(test.emotion)]
+    test = test[test.emotion.isin(shared)]
+    keep = [bundle.labels.index(l) for l in shared]
+    mats = FeatureStore(test, cache).batch(range(len(test)))
+    head, bundle.head = bundle.head, None
+    P = predict_matrices(bundle, mats)[:, keep]
+    bundle.head = head
+    H = head.predict_proba(np.stack([utterance_stats(m) for m in mats]))[:, keep]
+    out = {}
+    for w in weights:
+        s = scores(test.emotion, [shared[i] for i in fused(P, H, w)], labels=shared)
+        out[w] = (s['accuracy'], s['uar'])
+    return out
+
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--fold', type=int, default=0)
+    ap.add_argument('--set', action='append', default=[], help='TrainSettings field=value (Python literal)')
+    ap.add_argument('--weights', type=float, nargs='+', default=[0.0, 0.2, 0.35, 0.5, 1.0])
+    ap.add_argument('--no-loco', action='store_true')
+    a = ap.parse_args()
+    from ser_nb.data import load_corpus, speaker_folds
+    from ser_nb.model import model_spec, fit, usable_clips, corpus_labels
+    from ser_nb.features import FeatureCache
+    from ser_nb.results import extract_degraded, CONDITIONS
+    rav_dir = Path(os.environ.get('SER_DATA', '../shared/data/ravdess'))
+    rav, tess, urdu = load_corpus(rav_dir), load_corpus(rav_dir.parent/'tess'), load_corpus(rav_dir.parent/'urdu'/'manifest.csv')
+    spec = model_spec()
+    changes = {k: ast.literal_eval(v) for k, v in (kv.split('=', 1) for kv in a.set)}
+    spec = replace(spec, train=replace(spec.train, **changes))
+    cache = FeatureCache(None, spec.features)
+    df, _ = usable_clips(pd.concat([rav, tess, urdu], ignore_index=True), cache=cache, progress=False)
+    rav, extra = df[df.corpus == 'RAVDESS'].reset_index(drop=True), df[df.corpus != 'RAVDESS']
+    print(f"recipe: {spec.train}\nstatistics weight in the bundle: {spec.stats_weight}; columns: weight -> accuracy / UAR")
+    tr, te = speaker_folds(rav, n_folds=5)[a.fold]
+    train, test = pd.concat([rav.iloc[tr], extra], ignore_index=True), rav.iloc[te]
+    t = time.perf_counter()
+    b, _ = fit(spec, train, cache=cache, labels=corpus_labels(train), seed=0)
+    print(f"fold {a.fold} (+ TESS, URDU): trained on {len(train)} clips in {time.perf_counter() - t:.0f} s")
+    caches = extract_degraded(test, cache=cache, conditions=CONDITIONS)
+    for c in CONDITIONS:
+        r = score(b, test, caches[c], a.weights)
+        print(f"  {c:12s} " + '  '.join(f"{w:g}: {acc:.3f}/{uar:.3f}" for w, (acc, uar) in r.items()))
+    if not a.no_loco:
+        train, test = df[df.corpus != 'TESS'], df[df.corpus == 'TESS']
+        b, _ = fit(spec, train, cache=cache, labels=corpus_labels(train), seed=0)
+        r = score(b, test, cache, a.weights)
+        print("TESS left out: " + '  '.join(f"{w:g}: {acc:.3f}/{uar:.3f}" for w, (acc, uar) in r.items()))
