@@ -11,27 +11,20 @@ from dataclasses import replace
 from pathlib import Path
 import numpy as np, pandas as pd
 
-def fused(P, H, w):
-    "The bundle's fusion rule (`predict_matrices`) at weight w."
-    L = (1 - w)*np.log(P + 1e-7) + w*np.log(H + 1e-7)
-    return L.argmax(axis=1)
-
 def score(bundle, test, cache, weights):
     "Accuracy and UAR of the network alone, the head alone and their fusion, on the labels test shares with bundle."
-    from ser_nb.model import predict_matrices, utterance_stats
+    from ser_nb.model import predict_matrices, utterance_stats, fuse
     from ser_nb.features import FeatureStore
     from ser_nb.results import scores
     shared = [l for l in bundle.labels if l in set(test.emotion)]
     test = test[test.emotion.isin(shared)]
     keep = [bundle.labels.index(l) for l in shared]
     mats = FeatureStore(test, cache).batch(range(len(test)))
-    head, bundle.head = bundle.head, None
-    P = predict_matrices(bundle, mats)[:, keep]
-    bundle.head = head
-    H = head.predict_proba(np.stack([utterance_stats(m) for m in mats]))[:, keep]
+    P = predict_matrices(replace(bundle, head=None), mats)[:, keep]          # the network alone
+    H = bundle.head.predict_proba(np.stack([utterance_stats(m) for m in mats]))[:, keep]
     out = {}
     for w in weights:
-        s = scores(test.emotion, [shared[i] for i in fused(P, H, w)], labels=shared)
+        s = scores(test.emotion, [shared[i] for i in fuse(P, H, weight=w).argmax(axis=1)], labels=shared)
         out[w] = (s['accuracy'], s['uar'])
     return out
 

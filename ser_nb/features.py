@@ -12,8 +12,8 @@ import numpy as np, pandas as pd, scipy.sparse
 from .data import load_audio, load_corpus, AudioError, cache_dir
 
 # %% auto #0
-__all__ = ['ONE_THREAD', 'FeatureSettings', 'mel_filterbank', 'power_spectrogram', 'log_mel', 'trim_frames', 'features',
-           'clip_features', 'CacheError', 'FeatureCache', 'ExtractionReport', 'extract_clip', 'process_map',
+__all__ = ['ONE_THREAD', 'FeatureSettings', 'mel_filterbank', 'power_spectrogram', 'log_mel', 'frame_energy', 'trim_frames',
+           'features', 'clip_features', 'CacheError', 'FeatureCache', 'ExtractionReport', 'extract_clip', 'process_map',
            'extract_features', 'FeatureStore', 'ClusterError', 'dask_client', 'use_scheduler', 'local_cluster',
            'require_workers']
 
@@ -120,11 +120,16 @@ def log_mel(y:np.ndarray,          # mono waveform
     db -= db.max()
     return np.maximum(db, -top_db).astype(np.float32)
 
+def frame_energy(M:np.ndarray,  # (bands, frames) in dB
+                ) -> np.ndarray: # (frames,) each frame's mean power over the bands, in dB
+    "The level of each frame of a dB matrix: what trimming and pause removal compare with the loudest frame."
+    return 10*np.log10(np.maximum((10**(M/10)).mean(axis=0), 1e-20))
+
 def trim_frames(M:np.ndarray,    # (bands, frames) in dB
                 *, top_db:float, # keep from the first to the last frame within this many dB of the loudest frame
                ) -> np.ndarray:  # the trimmed matrix (never empty)
     "Drop leading and trailing frames more than `top_db` below the loudest frame."
-    energy = 10*np.log10(np.maximum((10**(M/10)).mean(axis=0), 1e-20))
+    energy = frame_energy(M)
     loud = np.flatnonzero(energy >= energy.max() - top_db)
     return M[:, loud[0]:loud[-1]+1]
 

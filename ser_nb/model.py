@@ -13,14 +13,14 @@ import numpy as np, pandas as pd
 import keras
 from . import __version__
 from .data import EMOTIONS, load_audio, check_speakers, SpeakerLeakError, AudioError
-from .features import FeatureSettings, FeatureCache, FeatureStore, extract_features, features as clip_matrix
+from .features import FeatureSettings, FeatureCache, FeatureStore, extract_features, frame_energy, features as clip_matrix
 from .augment import (noise_profile, add_mel_noise, stretch_frames, shift_bands, band_limit, spec_augment, mixup,
                             extract_variants)
 
 # %% auto #0
 __all__ = ['SEED_FEATURES', 'MODELS', 'DEFAULT_MODEL', 'BUNDLE_FORMAT', 'ModelError', 'normalise', 'drop_pauses', 'fit_frames',
            'windows', 'TrainSettings', 'ClipBatches', 'seed_cnn', 'ser_cnn', 'StdPooling1D', 'utterance_stats',
-           'StatsHead', 'ModelSpec', 'model_spec', 'fit', 'predict_matrices', 'ModelBundle', 'load_bundle',
+           'StatsHead', 'ModelSpec', 'model_spec', 'fit', 'fuse', 'predict_matrices', 'ModelBundle', 'load_bundle',
            'usable_clips', 'predict_table', 'corpus_labels', 'train', 'predict_proba', 'predict', 'synthetic_corpus']
 
 # %% ../nbs/05_model.ipynb #dd647e09
@@ -38,7 +38,7 @@ def drop_pauses(X:np.ndarray,      # (bands, frames) log-mel in dB
                 min_frames:int=20,    # keep everything if fewer frames than this would remain
                ) -> np.ndarray:       # (bands, frames kept)
     "Only the frames that carry speech: the clip's pauses and silences removed."
-    e = 10*np.log10(np.maximum((10**(X.astype(np.float64)/10)).mean(axis=0), 1e-20))
+    e = frame_energy(X.astype(np.float64))
     keep = e >= e.max() - top_db
     return X[:, keep] if keep.sum() >= min_frames else X
 
@@ -342,6 +342,14 @@ def fit(spec:ModelSpec,           # what to train
     return ModelBundle(model, spec, list(labels), sorted(set(train.speaker)), seed, head=head), hist.history
 
 # %% ../nbs/05_model.ipynb #d6b11139
+def fuse(P:np.ndarray, H:np.ndarray, # the network's and the statistics head's probabilities (clips × classes)
+         *, weight:float,            # the head's weight
+        ) -> np.ndarray:             # fused probabilities (clips × classes)
+    "A weighted geometric mean of two opinions, renormalised: (1 - weight)·log P + weight·log H."
+    L = (1 - weight)*np.log(P + 1e-7) + weight*np.log(H + 1e-7)
+    L = np.exp(L - L.max(axis=1, keepdims=True))
+    return L / L.sum(axis=1, keepdims=True)
+
 def predict_matrices(bundle:ModelBundle,   # a trained model (from `fit`, `train` or `load_bundle`)
                      mats:list[np.ndarray], # clip feature matrices (as `features` returns them)
                      *, batch_size:int=64,
@@ -356,11 +364,7 @@ def predict_matrices(bundle:ModelBundle,   # a trained model (from `fit`, `train
     P = _predict_padded(model, np.concatenate(wins)[..., None], batch_size=batch_size)
     P = np.stack([P[owner == i].mean(axis=0) for i in range(len(wins))])
     if bundle.head is None or not spec.stats_weight: return P
-    w = spec.stats_weight
-    H = bundle.head.predict_proba(np.stack([utterance_stats(M) for M in mats]))
-    L = (1 - w)*np.log(P + 1e-7) + w*np.log(H + 1e-7)
-    L = np.exp(L - L.max(axis=1, keepdims=True))
-    return L / L.sum(axis=1, keepdims=True)
+    return fuse(P, bundle.head.predict_proba(np.stack([utterance_stats(M) for M in mats])), weight=spec.stats_weight)
 
 def _predict_padded(model, x, *, batch_size=64):
     "Predict in batches padded to a power of two, so the compiled function sees few distinct shapes."
