@@ -4,7 +4,8 @@ conditions, and TESS left out (trained on RAVDESS + URDU); the network alone, th
     python bench/trials.py [--fold 0] [--set epochs=60 --set pause_db=None ...] [--weights 0 0.35 0.5 1] [--no-loco]
 
 The data are the shared corpora (SER_DATA, else ../shared/data/ravdess, with tess/ and urdu/ beside it). One fold is a
-noisy estimate (about ±3 points): this is for choosing what to run in full, which 06_results does.
+noisy estimate (about ±3 points): this is for choosing what to run in full, which 06_results does. The outputs of the
+trials behind the default are in bench/trials/.
 """
 import argparse, ast, os, sys, time
 from dataclasses import replace

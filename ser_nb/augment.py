@@ -4,19 +4,19 @@
 
 # %% ../nbs/04_augmentation.ipynb #399865aa
 from __future__ import annotations
-import os, sys, hashlib
+import os, io, sys, hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np, pandas as pd, librosa
 from .data import load_audio, AudioError
-from .features import FeatureSettings, FeatureCache, mel_filterbank, features as feature_matrix
+from .features import FeatureSettings, FeatureCache, mel_filterbank, features as feature_matrix, _entry_ok, _atomic_write, _cache_error
 
 # %% auto #0
 __all__ = ['TRANSFORMS', 'CODECS', 'CHANNEL_RECIPE', 'AugmentError', 'TrainingOnlyError', 'add_noise', 'time_stretch',
            'pitch_shift', 'gain', 'invert_polarity', 'Augmenter', 'augment_batch', 'coloured_noise', 'mix_noise',
            'babble', 'telephone', 'room_impulse', 'reverb', 'distance', 'codec', 'speed', 'random_channel',
-           'variant_caches', 'extract_variants', 'noise_profile', 'add_mel_noise', 'stretch_frames', 'shift_bands',
-           'band_limit', 'spec_augment', 'mixup', 'compare_plot']
+           'variant_caches', 'babble_voices', 'variant_file', 'extract_variants', 'noise_profile', 'add_mel_noise',
+           'stretch_frames', 'shift_bands', 'band_limit', 'spec_augment', 'mixup', 'compare_plot']
 
 # %% ../nbs/04_augmentation.ipynb #177c6a88
 class AugmentError(ValueError):
@@ -336,12 +336,12 @@ def speed(y:np.ndarray,     # mono float32 waveform
     return soxr.resample(y, sr, sr/factor, quality='HQ').astype(np.float32)
 
 # %% ../nbs/04_augmentation.ipynb #a593264c
-CHANNEL_RECIPE = 1    # bump when `random_channel` changes: cached variants of another recipe are not reused
+CHANNEL_RECIPE = 2    # bump when `random_channel` changes: cached variants of another recipe are not reused
 
 def random_channel(y:np.ndarray,        # mono float32 waveform of a training clip
                    *, sr:int,            # its sample rate
                    rng:np.random.Generator|int|None=None, # generator or seed: fixes every choice
-                   voices:list=(),       # other clips of the same speaker, for babble (none: no babble)
+                   voices:list=(),       # waveforms of other talkers, for babble (none: no babble)
                   ) -> tuple[np.ndarray, list[tuple[str, dict]]]: # (float32 waveform, what was applied in order)
     "A random recording situation for a training clip: speed, room, background noise, then a channel."
     rng = np.random.default_rng(rng); applied = []
@@ -349,7 +349,9 @@ def random_channel(y:np.ndarray,        # mono float32 waveform of a training cl
         nonlocal y; y = fn(y, **kw); applied.append((what, {k: round(float(v), 3) if isinstance(v, (float, np.floating)) else v
                                                             for k, v in kw.items() if k not in ('sr', 'rng', 'noise')}))
     if rng.random() < 0.3: do('speed', speed, sr=sr, factor=rng.uniform(0.9, 1.1))
-    if rng.random() < 0.5: do('reverb', reverb, sr=sr, rt60=rng.uniform(0.2, 1.0), drr_db=rng.uniform(-6, 12), rng=rng)
+    room = rng.random()
+    if room < 0.45: do('reverb', reverb, sr=sr, rt60=rng.uniform(0.2, 1.2), drr_db=rng.uniform(-8, 12), rng=rng)
+    elif room < 0.65: do('distance', distance, sr=sr, metres=rng.uniform(1.0, 6.0), rng=rng)
     if rng.random() < 0.6:
         kind = rng.choice(['babble', 'white', 'pink'] if len(voices) else ['white', 'pink'])
         noise = babble(list(voices), length=len(y), rng=rng) if kind == 'babble' else coloured_noise(len(y), colour=kind, rng=rng)
@@ -358,7 +360,7 @@ def random_channel(y:np.ndarray,        # mono float32 waveform of a training cl
     if c < 0.25: do('telephone', telephone, sr=sr)
     elif c < 0.40: do('codec', codec, sr=sr, name='opus', quality=rng.uniform(0.9, 1.0))
     elif c < 0.55: do('codec', codec, sr=sr, name='mp3', quality=rng.uniform(0.5, 0.99))
-    elif c < 0.70: do('low-pass', _lowpass, sr=sr, cutoff=rng.uniform(2500, 6000))
+    elif c < 0.70: do('low-pass', _lowpass, sr=sr, cutoff=rng.uniform(1500, 6000))
     return y, applied
 
 def _lowpass(y, *, sr, cutoff):
@@ -372,43 +374,63 @@ def variant_caches(cache:FeatureCache,   # the cache of the clean clips' feature
     "The feature caches holding variant 0, 1, … of every training clip under the current channel recipe."
     return [FeatureCache(Path(cache.root)/'augmented'/f'recipe{CHANNEL_RECIPE}-variant{k}', cache.settings) for k in range(n)]
 
-def _variant_seed(path, k:int) -> int:
-    return int(hashlib.sha1(f"{os.path.abspath(path)}|{k}|{CHANNEL_RECIPE}".encode()).hexdigest()[:12], 16)
+def _hash(s:str) -> int: return int(hashlib.sha1(s.encode()).hexdigest()[:12], 16)
+def _variant_seed(path, k:int) -> int: return _hash(f"{os.path.abspath(path)}|{k}|{CHANNEL_RECIPE}")
+
+def babble_voices(df:pd.DataFrame,  # training clips (path, speaker)
+                  *, voices:int=3,   # talkers in each clip's babble
+                 ) -> list[list[str]]: # for each clip of `df`, one clip each of `voices` other speakers of `df`
+    "The clips mixed into each training clip's babble: other speakers of the same training set, a stable choice."
+    by_speaker = {str(s): sorted(g) for s, g in df.groupby('speaker').path}
+    out = []
+    for p, s in zip(df.path, df.speaker):
+        a = os.path.abspath(p)
+        others = sorted((q for q in by_speaker if q != str(s)), key=lambda q: _hash(f"{a}|{q}"))[:voices]
+        out.append([by_speaker[q][_hash(f"{a}|{q}|clip") % len(by_speaker[q])] for q in others])
+    return out
+
+def variant_file(cache:FeatureCache, # one of `variant_caches`
+                 clip:str|Path,       # the training clip
+                 voices:list,         # the clips in its babble (`babble_voices`)
+                ) -> Path:            # the copy's feature file: named by the clip and by its voices
+    "Where the copy of `clip` made with these babble voices is cached."
+    p = cache.path_for(clip)
+    v = hashlib.sha1('|'.join(os.path.abspath(q) for q in voices).encode()).hexdigest()[:10]
+    return p.with_name(f"{p.stem}-{v}.npy")
 
 def _variant_job(job):
     "Worker: compute and cache the features of one clip's variants (those not cached yet)."
     path, voices, ks, root, settings = job
     try:
-        caches = [variant_caches(FeatureCache(root, settings), max(ks) + 1)[k] for k in ks]
+        caches = variant_caches(FeatureCache(root, settings), max(ks) + 1)
         y, _ = load_audio(path, sr=settings.sr, offset=settings.offset, duration=settings.duration)
-        vs = None
-        for k, c in zip(ks, caches):
-            rng = np.random.default_rng(_variant_seed(path, k))
-            if vs is None: vs = [load_audio(v, sr=settings.sr)[0] for v in voices]
-            z, _ = random_channel(y, sr=settings.sr, rng=rng, voices=vs)
-            c.put(path, feature_matrix(z, settings=settings))
+        vs = [load_audio(v, sr=settings.sr)[0] for v in voices]
+        for k in ks:
+            z, _ = random_channel(y, sr=settings.sr, rng=np.random.default_rng(_variant_seed(path, k)), voices=vs)
+            buf, f = io.BytesIO(), variant_file(caches[k], path, voices)
+            np.save(buf, feature_matrix(z, settings=settings).astype(np.float32))
+            try: f.parent.mkdir(parents=True, exist_ok=True); _atomic_write(f, buf.getvalue())
+            except OSError as e: raise _cache_error(root, e) from None
         return path, None
-    except (AudioError, AugmentError, ValueError, OSError) as e: return path, f"{path}: {e}"
+    except (AudioError, AugmentError, ValueError) as e: return path, f"{path}: {e}"
 
 def extract_variants(df:pd.DataFrame,       # training clips (path, speaker), already usable (see `usable_clips`)
                      *, cache:FeatureCache,  # the clean clips' cache; variants go beside it (`variant_caches`)
                      variants:int=2,         # variants per clip
-                     voices:int=3,           # other clips of the same speaker mixed into babble
+                     voices:int=3,           # other training speakers mixed into a clip's babble
                      jobs:int=None,          # processes; None: every core
                      progress:bool=True,     # progress bar on stderr
-                    ) -> list[FeatureCache]: # the variant caches, every clip of `df` in each
+                    ) -> list[list[Path]]:   # for each variant, the feature file of every clip of `df`, in order
     "Compute (or reuse) `variants` channel-augmented copies of every clip's features: parallel, resumable, cached."
     from tqdm.auto import tqdm
     from ser_nb.features import process_map
     caches = variant_caches(cache, variants)
-    by_speaker = df.groupby('speaker').path.apply(list).to_dict()
+    talkers = babble_voices(df, voices=voices)
+    files = [[variant_file(c, p, v) for p, v in zip(df.path, talkers)] for c in caches]
     todo = []
-    for i, (p, s) in enumerate(zip(df.path, df.speaker)):
-        ks = [k for k, c in enumerate(caches) if p not in c]
-        if not ks: continue
-        same = [q for q in by_speaker[s] if q != p]
-        pick = np.random.default_rng(_variant_seed(p, -1)).permutation(len(same))[:voices] if same else []
-        todo.append((p, [same[j] for j in pick], ks, cache.root, cache.settings))
+    for i, (p, v) in enumerate(zip(df.path, talkers)):
+        ks = [k for k in range(variants) if not _entry_ok(files[k][i])]
+        if ks: todo.append((p, v, ks, cache.root, cache.settings))
     jobs = min(jobs or os.cpu_count() or 1, max(len(todo), 1))
     errors = []
     with tqdm(total=len(df), initial=len(df) - len(todo), unit='clip', desc='variants', disable=not progress,
@@ -417,7 +439,7 @@ def extract_variants(df:pd.DataFrame,       # training clips (path, speaker), al
             if err: errors.append(err)
             bar.update()
     if errors: raise AugmentError(f"extract_variants: {len(errors)} clip(s) failed, e.g. {errors[0]}")
-    return caches
+    return files
 
 # %% ../nbs/04_augmentation.ipynb #0da4ffb3
 def noise_profile(settings:FeatureSettings, # the features the noise is added to

@@ -20,8 +20,9 @@ from .augment import (noise_profile, add_mel_noise, stretch_frames, shift_bands,
 # %% auto #0
 __all__ = ['SEED_FEATURES', 'MODELS', 'DEFAULT_MODEL', 'BUNDLE_FORMAT', 'ModelError', 'normalise', 'drop_pauses', 'fit_frames',
            'windows', 'TrainSettings', 'ClipBatches', 'seed_cnn', 'ser_cnn', 'StdPooling1D', 'utterance_stats',
-           'StatsHead', 'ModelSpec', 'model_spec', 'fit', 'fuse', 'predict_matrices', 'ModelBundle', 'load_bundle',
-           'usable_clips', 'predict_table', 'corpus_labels', 'train', 'predict_proba', 'predict', 'synthetic_corpus']
+           'StatsHead', 'ModelSpec', 'model_spec', 'speaker_weights', 'fit', 'fuse', 'predict_matrices', 'ModelBundle',
+           'load_bundle', 'usable_clips', 'predict_table', 'corpus_labels', 'train', 'predict_proba', 'predict',
+           'synthetic_corpus']
 
 # %% ../nbs/05_model.ipynb #dd647e09
 class ModelError(ValueError):
@@ -91,13 +92,14 @@ class ClipBatches(keras.utils.PyDataset):
     "Batches of windows from a `FeatureStore`, augmented and speaker-balanced only when `training`."
     def __init__(self, store:FeatureStore, targets:np.ndarray, *, settings:TrainSettings, n_classes:int,
                  training:bool, seed:int=0, flat:bool=False,
-                 variants:list=(),            # feature caches holding augmented copies of every clip (training only)
+                 variants:list=(),            # per augmented copy, every clip's feature file (04's `extract_variants`); training only
                  speakers:list=None):         # each clip's speaker, for `speaker_cap`; None: the store's speaker column
         super().__init__(workers=1, use_multiprocessing=False)
         self.profiles = [noise_profile(store.cache.settings, colour=c) for c in ('white', 'pink')] if not flat else None
         self.store, self.targets, self.s, self.n_classes = store, np.asarray(targets), settings, n_classes
         self.training, self.seed, self.flat, self.epoch = training, seed, flat, 0
-        self.copies = [[v.path_for(p) for p in store.df.path] for v in variants] if training else []
+        self.copies = [[Path(f) for f in v] for v in variants] if training else []
+        if any(len(v) != len(store) for v in self.copies): raise ValueError("ClipBatches: variants must list a file for every clip")
         if speakers is None and 'speaker' in store.df: speakers = store.df.speaker
         self.speakers = None if speakers is None else np.asarray(speakers)
         self.order = self._order()
@@ -120,7 +122,7 @@ class ClipBatches(keras.utils.PyDataset):
         "Feature-domain augmentation of one training clip (04_augmentation): band limit, noise, stretch, band shift."
         s, fs = self.s, self.store.cache.settings
         if s.band_limit_p and rng.random() < s.band_limit_p:
-            X = band_limit(X, settings=fs, low=rng.uniform(0, 500), high=rng.uniform(2500, fs.sr/2))
+            X = band_limit(X, settings=fs, low=rng.uniform(0, 500), high=rng.uniform(1500, fs.sr/2))
         if s.noise_p and rng.random() < s.noise_p:
             X = add_mel_noise(X, snr_db=rng.uniform(*s.snr_db), profile=self.profiles[rng.integers(2)])
         if s.stretch: X = stretch_frames(X, rate=float(np.exp(rng.uniform(-s.stretch, s.stretch))))
@@ -209,12 +211,13 @@ class StatsHead:
     mean:np.ndarray; scale:np.ndarray; coef:np.ndarray; intercept:np.ndarray
 
     @classmethod
-    def fit(cls, F:np.ndarray, y:np.ndarray, *, n_classes:int, C:float=0.05) -> StatsHead:
-        "Fit on statistics `F` (clips × 449) and class indices `y`."
+    def fit(cls, F:np.ndarray, y:np.ndarray, *, n_classes:int, C:float=0.05, weight:np.ndarray=None) -> StatsHead:
+        "Fit on statistics `F` (clips × 449) and class indices `y`, each clip counting `weight` (None: 1)."
         from sklearn.linear_model import LogisticRegression
         from sklearn.preprocessing import StandardScaler
-        sc = StandardScaler().fit(F)
-        lr = LogisticRegression(C=C, max_iter=3000).fit(sc.transform(F), y)
+        w = np.ones(len(F)) if weight is None else np.asarray(weight, dtype=np.float64)/np.mean(weight)
+        sc = StandardScaler().fit(F, sample_weight=w)
+        lr = LogisticRegression(C=C, max_iter=3000).fit(sc.transform(F), y, sample_weight=w)
         coef, icpt = np.zeros((n_classes, F.shape[1])), np.full(n_classes, -1e4)  # a class absent from training is never chosen
         coef[lr.classes_], icpt[lr.classes_] = lr.coef_ if len(lr.classes_) > 2 else np.vstack([-lr.coef_, lr.coef_])/2, \
                                                 lr.intercept_ if len(lr.classes_) > 2 else np.r_[-lr.intercept_, lr.intercept_]/2
@@ -254,7 +257,7 @@ MODELS = {
     'ser_cnn': ModelSpec('ser_cnn', ser_cnn, FeatureSettings(),
                          TrainSettings(epochs=90, mixup_alpha=0.0, label_smoothing=0.05, noise_p=0.25, band_limit_p=0.2,
                                        variants=1, variant_p=0.25, speaker_cap=100, pause_db=25.0),
-                         stats_weight=0.35),
+                         stats_weight=0.5),
     'ser_cnn_studio': ModelSpec('ser_cnn_studio', ser_cnn, FeatureSettings(), TrainSettings(), stats_weight=0.35),
     'seed_cnn': ModelSpec('seed_cnn', seed_cnn, SEED_FEATURES,
                           TrainSettings(epochs=50, batch_size=16, learning_rate=1e-3, weight_decay=0.0, label_smoothing=0.0,
@@ -303,6 +306,13 @@ def _standardised(model:keras.Model, store:FeatureStore) -> keras.Model:
     norm = keras.layers.Normalization(axis=1, mean=X.mean(axis=0), variance=X.var(axis=0) + 1e-8)
     return keras.Model(inp, model(norm(inp)), name=model.name)
 
+def speaker_weights(speakers,     # each training clip's speaker
+                    *, cap:int,    # clips of one speaker that count fully (`TrainSettings.speaker_cap`); 0: every clip counts 1
+                   ) -> np.ndarray: # each clip's weight: min(n, cap)/n for a speaker with n clips
+    "Weights that give a speaker with many clips what `speaker_cap` gives it in the network's epochs."
+    n = pd.Series(np.asarray(speakers)).map(pd.Series(np.asarray(speakers)).value_counts()).to_numpy(dtype=np.float64)
+    return np.minimum(n, cap)/n if cap else np.ones(len(n))
+
 def fit(spec:ModelSpec,           # what to train
         train:pd.DataFrame,       # training clips (path, speaker, emotion), features in `cache`
         *, cache:FeatureCache,     # feature cache for `spec.features`
@@ -338,7 +348,8 @@ def fit(spec:ModelSpec,           # what to train
     if spec.stats_weight:
         F = np.stack([utterance_stats(store[i]) for i in range(len(store))]
                      + [utterance_stats(np.load(f)) for c in data.copies for f in c])
-        head = StatsHead.fit(F, np.tile(targets, 1 + len(data.copies)), n_classes=len(labels))
+        head = StatsHead.fit(F, np.tile(targets, 1 + len(data.copies)), n_classes=len(labels),
+                             weight=np.tile(speaker_weights(train.speaker, cap=spec.train.speaker_cap), 1 + len(data.copies)))
     return ModelBundle(model, spec, list(labels), sorted(set(train.speaker)), seed, head=head), hist.history
 
 # %% ../nbs/05_model.ipynb #d6b11139
