@@ -2,26 +2,30 @@
 conditions, and TESS left out (trained on RAVDESS + URDU); the network alone, the statistics head alone and fused.
 
     python bench/trials.py [--fold 0] [--set epochs=60 --set pause_db=None ...] [--weights 0 0.35 0.5 1] [--no-loco]
+                           [--seeds 0 1]
 
 The data are the shared corpora (SER_DATA, else ../shared/data/ravdess, with tess/ and urdu/ beside it). One fold is a
 noisy estimate (about ±3 points): this is for choosing what to run in full, which 06_results does. The outputs of the
-trials behind the default are in bench/trials/.
+trials behind the default are in bench/trials/. With several --seeds, each seed's model is scored alone and then
+their ensemble: the networks' probabilities averaged, fused with the first seed's statistics head (the head's fit does
+not depend on the seed).
 """
 import argparse, ast, os, sys, time
 from dataclasses import replace
 from pathlib import Path
 import numpy as np, pandas as pd
 
-def score(bundle, test, cache, weights):
-    "Accuracy and UAR of the network alone, the head alone and their fusion, on the labels test shares with bundle."
+def score(bundles, test, cache, weights):
+    "Accuracy and UAR of the networks (averaged) alone, the head alone and their fusion, on the labels test shares with them."
     from ser_nb.model import predict_matrices, utterance_stats, fuse
     from ser_nb.features import FeatureStore
     from ser_nb.results import scores
+    bundle = bundles[0]
     shared = [l for l in bundle.labels if l in set(test.emotion)]
     test = test[test.emotion.isin(shared)]
     keep = [bundle.labels.index(l) for l in shared]
     mats = FeatureStore(test, cache).batch(range(len(test)))
-    P = predict_matrices(replace(bundle, head=None), mats)[:, keep]          # the network alone
+    P = np.mean([predict_matrices(replace(b, head=None), mats) for b in bundles], axis=0)[:, keep]  # the networks alone
     H = bundle.head.predict_proba(np.stack([utterance_stats(m) for m in mats]))[:, keep]
     out = {}
     for w in weights:
@@ -35,6 +39,7 @@ if __name__ == '__main__':
     ap.add_argument('--set', action='append', default=[], help='TrainSettings field=value (Python literal)')
     ap.add_argument('--weights', type=float, nargs='+', default=[0.0, 0.2, 0.35, 0.5, 1.0])
     ap.add_argument('--no-loco', action='store_true')
+    ap.add_argument('--seeds', type=int, nargs='+', default=[0])
     a = ap.parse_args()
     from ser_nb.data import load_corpus, speaker_folds
     from ser_nb.model import model_spec, fit, usable_clips, corpus_labels
@@ -51,15 +56,19 @@ if __name__ == '__main__':
     print(f"recipe: {spec.train}\nstatistics weight in the bundle: {spec.stats_weight}; columns: weight -> accuracy / UAR")
     tr, te = speaker_folds(rav, n_folds=5)[a.fold]
     train, test = pd.concat([rav.iloc[tr], extra], ignore_index=True), rav.iloc[te]
-    t = time.perf_counter()
-    b, _ = fit(spec, train, cache=cache, labels=corpus_labels(train), seed=0)
-    print(f"fold {a.fold} (+ TESS, URDU): trained on {len(train)} clips in {time.perf_counter() - t:.0f} s")
+    line = lambda r: '  '.join(f"{w:g}: {acc:.3f}/{uar:.3f}" for w, (acc, uar) in r.items())
+    bs = []
+    for seed in a.seeds:
+        t = time.perf_counter()
+        bs.append(fit(spec, train, cache=cache, labels=corpus_labels(train), seed=seed)[0])
+        print(f"fold {a.fold} (+ TESS, URDU), seed {seed}: trained on {len(train)} clips in {time.perf_counter() - t:.0f} s")
+    sets = [([b], f"seed {s}") for b, s in zip(bs, a.seeds)] + ([(bs, 'ensemble')] if len(bs) > 1 else [])
     caches = extract_degraded(test, cache=cache, conditions=CONDITIONS)
-    for c in CONDITIONS:
-        r = score(b, test, caches[c], a.weights)
-        print(f"  {c:12s} " + '  '.join(f"{w:g}: {acc:.3f}/{uar:.3f}" for w, (acc, uar) in r.items()))
+    for group, name in sets:
+        if len(sets) > 1: print(f" {name}")
+        for c in CONDITIONS: print(f"  {c:12s} " + line(score(group, test, caches[c], a.weights)))
     if not a.no_loco:
         train, test = df[df.corpus != 'TESS'], df[df.corpus == 'TESS']
-        b, _ = fit(spec, train, cache=cache, labels=corpus_labels(train), seed=0)
-        r = score(b, test, cache, a.weights)
-        print("TESS left out: " + '  '.join(f"{w:g}: {acc:.3f}/{uar:.3f}" for w, (acc, uar) in r.items()))
+        bs = [fit(spec, train, cache=cache, labels=corpus_labels(train), seed=seed)[0] for seed in a.seeds]
+        for group, name in [([b], f"seed {s}") for b, s in zip(bs, a.seeds)] + ([(bs, 'ensemble')] if len(bs) > 1 else []):
+            print(f"TESS left out{', ' + name if len(bs) > 1 else ''}: " + line(score(group, test, cache, a.weights)))
