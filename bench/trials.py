@@ -15,8 +15,9 @@ from dataclasses import replace
 from pathlib import Path
 import numpy as np, pandas as pd
 
-def score(bundles, test, cache, weights):
-    "Accuracy and UAR of the networks (averaged) alone, the head alone and their fusion, on the labels test shares with them."
+def score(bundles, seeds, test, cache, weights):
+    """For each seed's model alone, then (several seeds) their ensemble: accuracy and UAR of the networks (averaged) alone,
+    the head alone and their fusion, on the labels test shares with them. Each network predicts the test clips once."""
     from ser_nb.model import predict_matrices, utterance_stats, fuse
     from ser_nb.features import FeatureStore
     from ser_nb.results import scores
@@ -25,12 +26,16 @@ def score(bundles, test, cache, weights):
     test = test[test.emotion.isin(shared)]
     keep = [bundle.labels.index(l) for l in shared]
     mats = FeatureStore(test, cache).batch(range(len(test)))
-    P = np.mean([predict_matrices(replace(b, head=None), mats) for b in bundles], axis=0)[:, keep]  # the networks alone
+    Ps = [predict_matrices(replace(b, head=None), mats) for b in bundles]          # each network alone
     H = bundle.head.predict_proba(np.stack([utterance_stats(m) for m in mats]))[:, keep]
+    groups = [([P], f"seed {s}") for P, s in zip(Ps, seeds)] + ([(Ps, 'ensemble')] if len(Ps) > 1 else [])
     out = {}
-    for w in weights:
-        s = scores(test.emotion, [shared[i] for i in fuse(P, H, weight=w).argmax(axis=1)], labels=shared)
-        out[w] = (s['accuracy'], s['uar'])
+    for group, name in groups:
+        P = np.mean(group, axis=0)[:, keep]
+        out[name] = {}
+        for w in weights:
+            s = scores(test.emotion, [shared[i] for i in fuse(P, H, weight=w).argmax(axis=1)], labels=shared)
+            out[name][w] = (s['accuracy'], s['uar'])
     return out
 
 if __name__ == '__main__':
@@ -62,13 +67,13 @@ if __name__ == '__main__':
         t = time.perf_counter()
         bs.append(fit(spec, train, cache=cache, labels=corpus_labels(train), seed=seed)[0])
         print(f"fold {a.fold} (+ TESS, URDU), seed {seed}: trained on {len(train)} clips in {time.perf_counter() - t:.0f} s")
-    sets = [([b], f"seed {s}") for b, s in zip(bs, a.seeds)] + ([(bs, 'ensemble')] if len(bs) > 1 else [])
     caches = extract_degraded(test, cache=cache, conditions=CONDITIONS)
-    for group, name in sets:
-        if len(sets) > 1: print(f" {name}")
-        for c in CONDITIONS: print(f"  {c:12s} " + line(score(group, test, caches[c], a.weights)))
+    by_condition = {c: score(bs, a.seeds, test, caches[c], a.weights) for c in CONDITIONS}
+    for name in by_condition['clean']:
+        if len(bs) > 1: print(f" {name}")
+        for c, r in by_condition.items(): print(f"  {c:12s} " + line(r[name]))
     if not a.no_loco:
         train, test = df[df.corpus != 'TESS'], df[df.corpus == 'TESS']
         bs = [fit(spec, train, cache=cache, labels=corpus_labels(train), seed=seed)[0] for seed in a.seeds]
-        for group, name in [([b], f"seed {s}") for b, s in zip(bs, a.seeds)] + ([(bs, 'ensemble')] if len(bs) > 1 else []):
-            print(f"TESS left out{', ' + name if len(bs) > 1 else ''}: " + line(score(group, test, cache, a.weights)))
+        for name, r in score(bs, a.seeds, test, cache, a.weights).items():
+            print(f"TESS left out{', ' + name if len(bs) > 1 else ''}: " + line(r))
