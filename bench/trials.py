@@ -2,7 +2,7 @@
 conditions, and TESS left out (trained on RAVDESS + URDU); the network alone, the statistics head alone and fused.
 
     python bench/trials.py [--fold 0] [--set epochs=60 --set pause_db=None ...] [--weights 0 0.35 0.5 1] [--no-loco]
-                           [--seeds 0 1]
+                           [--seeds 0 1] [--arch pooling="'attentive'"]
 
 The data are the shared corpora (SER_DATA, else ../shared/data/ravdess, with tess/ and urdu/ beside it). One fold is a
 noisy estimate (about ±3 points): this is for choosing what to run in full, which 06_results does. The outputs of the
@@ -12,6 +12,7 @@ not depend on the seed).
 """
 import argparse, ast, os, sys, time
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 import numpy as np, pandas as pd
 
@@ -42,6 +43,7 @@ if __name__ == '__main__':
     ap = argparse.ArgumentParser()
     ap.add_argument('--fold', type=int, default=0)
     ap.add_argument('--set', action='append', default=[], help='TrainSettings field=value (Python literal)')
+    ap.add_argument('--arch', action='append', default=[], help="keyword of the network's build, e.g. pooling='attentive'")
     ap.add_argument('--weights', type=float, nargs='+', default=[0.0, 0.2, 0.35, 0.5, 1.0])
     ap.add_argument('--no-loco', action='store_true')
     ap.add_argument('--seeds', type=int, nargs='+', default=[0])
@@ -55,10 +57,12 @@ if __name__ == '__main__':
     spec = model_spec()
     changes = {k: ast.literal_eval(v) for k, v in (kv.split('=', 1) for kv in a.set)}
     spec = replace(spec, train=replace(spec.train, **changes))
+    arch = {k: ast.literal_eval(v) for k, v in (kv.split('=', 1) for kv in a.arch)}
+    if arch: spec = replace(spec, build=partial(spec.build, **arch))
     cache = FeatureCache(None, spec.features)
     df, _ = usable_clips(pd.concat([rav, tess, urdu], ignore_index=True), cache=cache, progress=False)
     rav, extra = df[df.corpus == 'RAVDESS'].reset_index(drop=True), df[df.corpus != 'RAVDESS']
-    print(f"recipe: {spec.train}\nstatistics weight in the bundle: {spec.stats_weight}; columns: weight -> accuracy / UAR")
+    print(f"recipe: {spec.train}{', network ' + str(arch) if arch else ''}\nstatistics weight in the bundle: {spec.stats_weight}; columns: weight -> accuracy / UAR")
     tr, te = speaker_folds(rav, n_folds=5)[a.fold]
     train, test = pd.concat([rav.iloc[tr], extra], ignore_index=True), rav.iloc[te]
     line = lambda r: '  '.join(f"{w:g}: {acc:.3f}/{uar:.3f}" for w, (acc, uar) in r.items())

@@ -19,20 +19,23 @@ from .augment import (noise_profile, add_mel_noise, stretch_frames, shift_bands,
 
 # %% auto #0
 __all__ = ['SEED_FEATURES', 'MODELS', 'DEFAULT_MODEL', 'BUNDLE_FORMAT', 'ModelError', 'normalise', 'drop_pauses', 'fit_frames',
-           'windows', 'TrainSettings', 'ClipBatches', 'seed_cnn', 'ser_cnn', 'StdPooling1D', 'utterance_stats',
-           'StatsHead', 'ModelSpec', 'model_spec', 'speaker_weights', 'fit', 'fuse', 'predict_matrices', 'ModelBundle',
-           'load_bundle', 'usable_clips', 'predict_table', 'corpus_labels', 'train', 'predict_proba', 'predict',
-           'synthetic_corpus']
+           'windows', 'TrainSettings', 'ClipBatches', 'seed_cnn', 'ser_cnn', 'StdPooling1D', 'AttentiveStatsPooling1D',
+           'utterance_stats', 'StatsHead', 'ModelSpec', 'model_spec', 'speaker_weights', 'fit', 'fuse',
+           'predict_matrices', 'ModelBundle', 'load_bundle', 'usable_clips', 'predict_table', 'corpus_labels', 'train',
+           'predict_proba', 'predict', 'synthetic_corpus']
 
 # %% ../nbs/05_model.ipynb #dd647e09
 class ModelError(ValueError):
     "A model bundle that cannot be used, or a model asked to do what it cannot."
 
-def normalise(X:np.ndarray, # (bands, frames) clip features
-             ) -> np.ndarray: # zero mean, unit variance per band over the clip
-    "Per-utterance, per-band mean and variance normalisation."
+def normalise(X:np.ndarray,     # (bands, frames) clip features
+              *, scale:str='band', # 'band': each band to unit variance; 'clip': one scale for the whole clip
+             ) -> np.ndarray:     # zero mean per band over the clip
+    "Per-utterance, per-band mean removal and variance normalisation."
+    if scale not in ('band', 'clip'): raise ValueError(f"normalise: scale must be 'band' or 'clip', not {scale!r}")
     X = X.astype(np.float32)
-    return (X - X.mean(axis=1, keepdims=True)) / (X.std(axis=1, keepdims=True) + 1e-5)
+    X = X - X.mean(axis=1, keepdims=True)
+    return X / ((X.std(axis=1, keepdims=True) if scale == 'band' else np.sqrt((X**2).mean())) + 1e-5)
 
 def drop_pauses(X:np.ndarray,      # (bands, frames) log-mel in dB
                 *, top_db:float=25.0, # drop frames more than this many dB below the loudest frame
@@ -87,6 +90,7 @@ class TrainSettings:
     band_limit_p:float=0.0      # probability of limiting a training clip to a random pass band (feature domain)
     speaker_cap:int=0           # at most this many clips of one speaker per epoch (a fresh draw each epoch); 0: all
     pause_db:float|None=None    # drop frames this many dB below the clip's loudest before normalising; None keeps them
+    scale:str='band'            # `normalise`'s variance scaling: 'band' (each band) or 'clip' (one for the clip)
 
 class ClipBatches(keras.utils.PyDataset):
     "Batches of windows from a `FeatureStore`, augmented and speaker-balanced only when `training`."
@@ -143,7 +147,7 @@ class ClipBatches(keras.utils.PyDataset):
             if self.flat: xs.append(X.astype(np.float32)); continue
             if self.training: X = self._perturb(X, rng)
             if self.s.pause_db is not None: X = drop_pauses(X, top_db=self.s.pause_db)
-            X = normalise(X)
+            X = normalise(X, scale=self.s.scale)
             start = rng.integers(0, max(1, X.shape[1] - self.s.frames + 1)) if self.training else None
             X = fit_frames(X, frames=self.s.frames, start=start)
             if self.training and self.s.spec_augment: X = spec_augment(X, rng=rng)
@@ -173,6 +177,7 @@ def ser_cnn(input_shape:tuple,   # (n_mels, frames, 1): a normalised log-mel win
             n_classes:int,       # number of emotions
             *, width:int=128,    # channels of every convolution
             dropout:float=0.3,   # before and after the dense layer
+            pooling:str='stats', # 'stats': mean and standard deviation over time; 'attentive': both weighted by learnt attention
            ) -> keras.Model:
     "1D CNN over time with mel bands as channels, statistics pooling and a small dense head."
     L = keras.layers
@@ -182,7 +187,8 @@ def ser_cnn(input_shape:tuple,   # (n_mels, frames, 1): a normalised log-mel win
         x = L.Conv1D(width, k, strides=s, dilation_rate=d, padding='same', use_bias=False)(x)
         x = L.Activation('relu')(L.BatchNormalization()(x))
         if j in (1, 3): x = L.MaxPooling1D(2)(x)
-    x = L.Concatenate()([L.GlobalAveragePooling1D()(x), StdPooling1D()(x)])
+    if pooling not in ('stats', 'attentive'): raise ValueError(f"ser_cnn: pooling must be 'stats' or 'attentive', not {pooling!r}")
+    x = AttentiveStatsPooling1D()(x) if pooling == 'attentive' else L.Concatenate()([L.GlobalAveragePooling1D()(x), StdPooling1D()(x)])
     x = L.Dropout(dropout)(L.Dense(128, activation='relu')(L.Dropout(dropout)(x)))
     return keras.Model(inp, L.Dense(n_classes, activation='softmax')(x), name='ser_cnn')
 
@@ -190,6 +196,24 @@ def ser_cnn(input_shape:tuple,   # (n_mels, frames, 1): a normalised log-mel win
 class StdPooling1D(keras.layers.Layer):
     "Standard deviation over the time axis of (batch, time, features)."
     def call(self, x): return keras.ops.sqrt(keras.ops.var(x, axis=1) + 1e-5)
+
+@keras.saving.register_keras_serializable(package='ser_nb')
+class AttentiveStatsPooling1D(keras.layers.Layer):
+    "Mean and standard deviation over time of (batch, time, features), each feature's frames weighted by a learnt attention."
+    def __init__(self, units:int=64, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.hidden, self.score = keras.layers.Dense(units, activation='tanh'), None
+    def build(self, shape):
+        self.score = keras.layers.Dense(shape[-1])
+        self.hidden.build(shape); self.score.build(tuple(shape[:-1]) + (self.units,))
+    def call(self, x):
+        w = keras.ops.softmax(self.score(self.hidden(x)), axis=1)            # (batch, time, features), sums to 1 over time
+        mu = keras.ops.sum(w*x, axis=1)
+        var = keras.ops.maximum(keras.ops.sum(w*x*x, axis=1) - mu*mu, 0.0)
+        return keras.ops.concatenate([mu, keras.ops.sqrt(var + 1e-5)], axis=-1)
+    def compute_output_shape(self, shape): return (shape[0], 2*shape[-1])
+    def get_config(self): return {**super().get_config(), 'units': self.units}
 
 # %% ../nbs/05_model.ipynb #82aeb83e
 def utterance_stats(X:np.ndarray, # (n_mels, frames) log-mel in dB relative to the clip's peak
@@ -370,7 +394,7 @@ def predict_matrices(bundle:ModelBundle,   # a trained model (from `fit`, `train
     if spec.flat: return _predict_padded(model, np.stack(mats)[..., None], batch_size=batch_size)
     frames = spec.train.frames
     gated = mats if spec.train.pause_db is None else [drop_pauses(M, top_db=spec.train.pause_db) for M in mats]
-    wins = [windows(normalise(M), frames=frames, hop=frames//2 if M.shape[1] > 4*frames else None) for M in gated]
+    wins = [windows(normalise(M, scale=spec.train.scale), frames=frames, hop=frames//2 if M.shape[1] > 4*frames else None) for M in gated]
     owner = np.repeat(np.arange(len(wins)), [len(w) for w in wins])
     P = _predict_padded(model, np.concatenate(wins)[..., None], batch_size=batch_size)
     P = np.stack([P[owner == i].mean(axis=0) for i in range(len(wins))])
