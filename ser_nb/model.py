@@ -34,8 +34,9 @@ def normalise(X:np.ndarray,     # (bands, frames) clip features
     "Per-utterance, per-band mean removal and variance normalisation."
     if scale not in ('band', 'clip'): raise ValueError(f"normalise: scale must be 'band' or 'clip', not {scale!r}")
     X = X.astype(np.float32)
+    if scale == 'band': return (X - X.mean(axis=1, keepdims=True)) / (X.std(axis=1, keepdims=True) + 1e-5)
     X = X - X.mean(axis=1, keepdims=True)
-    return X / ((X.std(axis=1, keepdims=True) if scale == 'band' else np.sqrt((X**2).mean())) + 1e-5)
+    return X / (np.sqrt((X**2).mean()) + 1e-5)
 
 def drop_pauses(X:np.ndarray,      # (bands, frames) log-mel in dB
                 *, top_db:float=25.0, # drop frames more than this many dB below the loudest frame
@@ -394,7 +395,8 @@ def predict_matrices(bundle:ModelBundle,   # a trained model (from `fit`, `train
     if spec.flat: return _predict_padded(model, np.stack(mats)[..., None], batch_size=batch_size)
     frames = spec.train.frames
     gated = mats if spec.train.pause_db is None else [drop_pauses(M, top_db=spec.train.pause_db) for M in mats]
-    wins = [windows(normalise(M, scale=spec.train.scale), frames=frames, hop=frames//2 if M.shape[1] > 4*frames else None) for M in gated]
+    wins = [windows(normalise(M, scale=spec.train.scale), frames=frames, hop=frames//2 if M.shape[1] > 4*frames else None)
+            for M in gated]
     owner = np.repeat(np.arange(len(wins)), [len(w) for w in wins])
     P = _predict_padded(model, np.concatenate(wins)[..., None], batch_size=batch_size)
     P = np.stack([P[owner == i].mean(axis=0) for i in range(len(wins))])
