@@ -188,51 +188,28 @@ def _add_train(sub):
     p.set_defaults(func=cmd_train)
 
 # %% ../nbs/10_cli.ipynb #f37ecef9
-_BRIEF = ('n', 'accuracy', 'uar', 'macro_f1', 'labels_used', 'left_out', 'left_out_labels', 'speakers')
-
-def _evaluate_by_corpus(bundle, df, **kw) -> dict:
-    "`ser_nb.results.evaluate` per corpus (each on the labels it shares with the model), pooled into one result."
-    from ser_nb.results import evaluate, scores
-    parts, left = {}, {}
-    for c, sub in df.groupby('corpus', sort=True):
-        if set(sub.emotion) & set(bundle.labels): parts[c] = evaluate(bundle, sub, **kw)
-        else: left[c] = dict(n=0, accuracy=None, uar=None, macro_f1=None, labels_used=[], left_out=len(sub),
-                             left_out_labels=sorted(set(sub.emotion)), speakers=0)
-    if not parts: return evaluate(bundle, df, **kw)           # raises: no corpus shares a label with the model
-    if len(parts) == 1 and not left:
-        res = next(iter(parts.values()))
-        return {**res, 'corpora': {c: {k: r[k] for k in _BRIEF} for c, r in parts.items()}}
-    used = [l for l in bundle.labels if any(l in r['labels_used'] for r in parts.values())]
-    y_true, y_pred = [], []
-    for r in parts.values():                                  # every scored clip, as (true, predicted) counts
-        for t, row in zip(r['labels_used'], r['confusion']):
-            for p, k in zip(r['labels_used'], row): y_true += [t]*k; y_pred += [p]*k
-    res = scores(y_true, y_pred, labels=used)
-    seen = sorted({s for r in parts.values() for s in r['seen_speakers']})
-    res.update(labels_used=used, left_out=sum(r['left_out'] for r in [*parts.values(), *left.values()]),
-               left_out_labels=sorted({l for r in [*parts.values(), *left.values()] for l in r['left_out_labels']} - set(used)),
-               skipped=[s for r in parts.values() for s in r['skipped']], speakers=sum(r['speakers'] for r in parts.values()),
-               seen_speakers=seen, speaker_independent=not seen,
-               corpora={**{c: {k: r[k] for k in _BRIEF} for c, r in parts.items()}, **left})
-    return dict(sorted(res.items(), key=lambda kv: kv[0] == 'corpora'))
+_ADAPTED = dict(none='each clip on its own', speaker='adapted: each clip with the other unlabelled clips of its speaker',
+                corpus='adapted: each clip with the other unlabelled clips of its corpus')
 
 def cmd_evaluate(args) -> int:
     "Score a model bundle on labelled clips."
     from ser_nb.model import load_bundle
     from ser_nb.features import use_scheduler
+    from ser_nb.results import evaluate_corpora
     bundle = load_bundle(args.model)
+    if args.model is None: _say_shipped(bundle)
     df = _load_tables(args.data)
     with warnings.catch_warnings(record=True) as caught, use_scheduler(args.scheduler):
         warnings.simplefilter('always')
-        res = _evaluate_by_corpus(bundle, df, cache_root=args.cache, jobs=args.jobs,
-                                  progress=not args.quiet and not args.json)
+        res = evaluate_corpora(bundle, df, adapt=args.adapt, cache_root=args.cache, jobs=args.jobs,
+                               progress=not args.quiet and not args.json)
     for w in caught:
         if issubclass(w.category, UserWarning): print(f"ser: warning: {w.message}", file=sys.stderr)
     _report_errors([(s['path'], s['reason']) for s in res['skipped']])
     if args.json: print(json.dumps(res))
     else:
         print(f"clips {res['n']}  speakers {res['speakers']}  accuracy {res['accuracy']:.3f}  UAR {res['uar']:.3f}  "
-              f"macro-F1 {res['macro_f1']:.3f}")
+              f"macro-F1 {res['macro_f1']:.3f}  ({_ADAPTED[res['adapt']]})")
         if res['left_out']: print(f"scored on the shared labels {res['labels_used']}; {res['left_out']} clips left out "
                                   f"({', '.join(res['left_out_labels'])})")
         if len(res['corpora']) > 1:
@@ -248,9 +225,12 @@ def cmd_evaluate(args) -> int:
 @subcommand
 def _add_evaluate(sub):
     p = sub.add_parser('evaluate', help='score a model bundle on labelled clips')
-    p.add_argument('--model', type=Path, required=True, help='model folder (from ser train)')
+    p.add_argument('--model', type=Path, default=None, help='model folder (from ser train; default: the model shipped with ser_nb)')
     p.add_argument('--data', type=Path, action='append', required=True, help='data folder or manifest CSV (repeatable: the union is used)')
     p.add_argument('--json', action='store_true', help='print one JSON object')
+    p.add_argument('--adapt', choices=('none', 'speaker', 'corpus'), default='none',
+                   help="none (default): each clip on its own; speaker: each clip adapted to the other (unlabelled) clips of its "
+                        "speaker; corpus: to the other clips of its corpus")
     p.add_argument('--cache', type=Path, default=None, help='feature cache (default: the user cache)')
     p.add_argument('--jobs', type=_positive, default=None, help='feature extraction processes')
     p.add_argument('--quiet', action='store_true', help='no progress bar')
@@ -258,13 +238,26 @@ def _add_evaluate(sub):
     p.set_defaults(func=cmd_evaluate)
 
 # %% ../nbs/10_cli.ipynb #3fa899c9
-def _load_for_prediction(path:Path):
-    "Load a bundle the quick way: lean Keras imports, compiled functions kept in the user cache."
+def _load_for_prediction(path:Path|None):
+    "Load a bundle (None: the shipped one) the quick way: lean Keras imports, compiled functions kept in the user cache."
     from ser_nb.segments import lean_imports, compilation_cache
     with lean_imports(): from ser_nb.model import load_bundle
     try: compilation_cache()
     except Exception as e: print(f"ser: warning: no compilation cache ({e})", file=sys.stderr)
-    return load_bundle(path)
+    bundle = load_bundle(path)
+    if path is None: _say_shipped(bundle)
+    return bundle
+
+def _trained_on(bundle) -> str:
+    "What a bundle was trained on, from its training speakers: 'RAVDESS (20 speakers)'."
+    by = {}
+    for s in bundle.train_speakers: by[s.rsplit('_', 1)[0] if '_' in s else 'own'] = by.get(s.rsplit('_', 1)[0] if '_' in s else 'own', 0) + 1
+    return ', '.join(f"{c} ({n} speaker{'s' if n != 1 else ''})" for c, n in sorted(by.items()))
+
+def _say_shipped(bundle) -> None:
+    "One stderr line: which model answers when no --model is given."
+    print(f"ser: model: {bundle.spec.name} shipped with ser_nb {bundle.version}, trained on {_trained_on(bundle)}; "
+          "`ser predict --about` for its card", file=sys.stderr)
 
 def _file_error(f, e:Exception) -> int:
     msg = str(e)
@@ -286,12 +279,18 @@ def _predict_whole(bundle, f:Path, as_json:bool) -> int:
     else: print(f"{f}\t{label}\t{_probabilities(probs)}")
     return 0
 
-def _predict_segments(bundle, f:Path, as_json:bool) -> int:
+def _predict_segments(bundle, f:Path, as_json:bool, adapt:bool=False) -> int:
     "One line per stretch of speech, printed as found; 1 if the file failed (after the stretches before the damage)."
     from ser_nb.segments import segment_emotions
     n = 0
     try:
-        for s in segment_emotions(bundle, f):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            found = segment_emotions(bundle, f, adapt=adapt)
+            first = next(found, None)                 # the adapted first pass warns before the first stretch
+        for w in caught:
+            if issubclass(w.category, UserWarning): print(f"ser: warning: {w.message}", file=sys.stderr)
+        for s in _chain(first, found):
             n += 1
             if as_json: print(json.dumps(dict(file=str(f), start=round(s.start, 2), end=round(s.end, 2), emotion=s.emotion,
                                               probabilities=s.probabilities)))
@@ -313,22 +312,65 @@ def _predict_on_cluster(args) -> int:
         sys.stdout.flush()
     return 1 if failed else 0
 
+def _chain(first, rest):
+    if first is not None: yield first
+    yield from rest
+
+def _predict_adapted(bundle, files:list, as_json:bool) -> int:
+    "`ser predict --adapt`: the files given together are one context; one line per file; 1 if any file failed."
+    from ser_nb.model import _matrix, clip_context, predict_matrices, can_adapt, MIN_CONTEXT_SECONDS, MIN_CONTEXT_CLIPS, _choose
+    mats, ok, failed = [], [], 0
+    for f in files:
+        try: mats.append(_matrix(bundle, f, None)[0]); ok.append(f)
+        except (AudioError, ValueError, OSError) as e: failed += _file_error(f, e)
+    if not mats: return 1
+    ctx = clip_context(bundle, mats) if can_adapt(bundle) else None
+    if ctx is None:
+        print(f"ser: warning: model {bundle.spec.name} cannot adapt (it has no context head): each file predicted on its own",
+              file=sys.stderr)
+    elif not ctx.enough:
+        print(f"ser: warning: the {ctx.n} file{'s' if ctx.n != 1 else ''} given together hold{'s' if ctx.n == 1 else ''} "
+              f"{ctx.seconds:.1f} s of speech; adapting needs {MIN_CONTEXT_SECONDS:g} s in {MIN_CONTEXT_CLIPS} files: "
+              "each file predicted on its own", file=sys.stderr); ctx = None
+    for f, p in zip(ok, predict_matrices(bundle, mats, context=ctx)):
+        label, probs = _choose(p, bundle.labels)
+        if as_json: print(json.dumps(dict(file=str(f), emotion=label, probabilities=probs)))
+        else: print(f"{f}\t{label}\t{_probabilities(probs)}")
+    return 1 if failed else 0
+
+def _about(bundle_path) -> int:
+    "Print the model card of the shipped model (or of a bundle that has one)."
+    from ser_nb.model import shipped_model
+    card = Path(bundle_path or shipped_model())/'MODEL_CARD.md'
+    if not card.exists(): return _fail(f"{card}: no model card (only the shipped model has one)")
+    print(card.read_text()); return 0
+
 def cmd_predict(args) -> int:
     "Predict the emotion of audio files, or of each stretch of speech in them (--segments)."
-    if args.scheduler and args.segments: return _fail("--segments runs on this machine; leave out --scheduler")
+    if args.about: return _about(args.model)
+    if not args.files: return _usage(args, "the following arguments are required: FILE")
+    if args.scheduler and (args.segments or args.adapt): return _fail("--segments and --adapt run on this machine; leave out --scheduler")
     bundle = _load_for_prediction(args.model)
     if args.scheduler: return _predict_on_cluster(args)
+    if args.adapt and not args.segments: return _predict_adapted(bundle, args.files, args.json)
     failed = 0
     for f in args.files:
-        failed += (_predict_segments if args.segments else _predict_whole)(bundle, f, args.json)
+        failed += _predict_segments(bundle, f, args.json, args.adapt) if args.segments else _predict_whole(bundle, f, args.json)
         sys.stdout.flush()
     return 1 if failed else 0
+
+def _usage(args, msg) -> int:
+    print(f"usage: ser predict [--model MODEL] FILE [FILE ...]\nser predict: error: {msg}", file=sys.stderr); return 2
 
 @subcommand
 def _add_predict(sub):
     p = sub.add_parser('predict', help='predict the emotion of audio files')
-    p.add_argument('--model', type=Path, required=True, help='model folder (from ser train)')
-    p.add_argument('files', type=Path, nargs='+', metavar='FILE', help='audio files (WAV, FLAC, OGG, MP3 where supported)')
+    p.add_argument('--model', type=Path, default=None, help='model folder (from ser train; default: the model shipped with ser_nb)')
+    p.add_argument('files', type=Path, nargs='*', metavar='FILE', help='audio files (WAV, FLAC, OGG, MP3 where supported)')
+    p.add_argument('--adapt', action='store_true',
+                   help='the files given together are one voice and channel (e.g. the clips of one call): adapt to them; '
+                        'with --segments, each recording adapts to itself')
+    p.add_argument('--about', action='store_true', help="print the model card of the shipped model and exit")
     p.add_argument('--json', action='store_true', help='one JSON object per line')
     p.add_argument('--segments', action='store_true',
                    help='one line per stretch of speech: file, start, end, emotion, probabilities')
@@ -378,7 +420,8 @@ def cmd_all(args) -> int:
     with contextlib.redirect_stdout(sys.stderr):
         held, _, skipped = train(train_df, model=args.model, cache_root=args.cache, seed=args.seed, epochs=args.epochs,
                                  jobs=args.jobs, progress=not args.quiet)
-        res = _evaluate_by_corpus(held, test_df, cache_root=args.cache, jobs=args.jobs)
+        from ser_nb.results import evaluate_corpora
+        res = evaluate_corpora(held, test_df, cache_root=args.cache, jobs=args.jobs)
     res['test_speakers'] = sorted(test_df.speaker.unique())
     held.save(out/f'{args.model}_heldout')
     (out/'heldout.json').write_text(json.dumps(res, indent=1))

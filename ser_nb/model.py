@@ -18,11 +18,12 @@ from .augment import (noise_profile, add_mel_noise, stretch_frames, shift_bands,
                             extract_variants)
 
 # %% auto #0
-__all__ = ['SEED_FEATURES', 'MODELS', 'DEFAULT_MODEL', 'BUNDLE_FORMAT', 'ModelError', 'normalise', 'drop_pauses', 'fit_frames',
-           'windows', 'TrainSettings', 'ClipBatches', 'seed_cnn', 'ser_cnn', 'StdPooling1D', 'AttentiveStatsPooling1D',
-           'utterance_stats', 'StatsHead', 'ModelSpec', 'model_spec', 'speaker_weights', 'fit', 'fuse',
-           'predict_matrices', 'ModelBundle', 'load_bundle', 'usable_clips', 'predict_table', 'corpus_labels', 'train',
-           'predict_proba', 'predict', 'synthetic_corpus']
+__all__ = ['MIN_CONTEXT_SECONDS', 'MIN_CONTEXT_CLIPS', 'SEED_FEATURES', 'MODELS', 'DEFAULT_MODEL', 'BUNDLE_FORMAT', 'ADAPT',
+           'ModelError', 'normalise', 'drop_pauses', 'fit_frames', 'windows', 'TrainSettings', 'ClipBatches',
+           'seed_cnn', 'ser_cnn', 'StdPooling1D', 'AttentiveStatsPooling1D', 'utterance_stats', 'StatsHead', 'Context',
+           'ContextHead', 'ModelSpec', 'model_spec', 'speaker_weights', 'fit', 'fuse', 'predict_matrices',
+           'clip_context', 'can_adapt', 'predict_in_contexts', 'ModelBundle', 'shipped_model', 'load_bundle',
+           'usable_clips', 'predict_table', 'corpus_labels', 'train', 'predict_proba', 'predict', 'synthetic_corpus']
 
 # %% ../nbs/05_model.ipynb #dd647e09
 class ModelError(ValueError):
@@ -263,6 +264,72 @@ class StatsHead:
             raise ValueError("inconsistent statistics head")
         return h
 
+# %% ../nbs/05_model.ipynb #31105754
+MIN_CONTEXT_SECONDS = 10.0  # speech a context needs before the model adapts to it
+MIN_CONTEXT_CLIPS = 3       # clips (or stretches of speech) a context needs
+
+@dataclass
+class Context:
+    "The voice and channel of some clips, from their utterance statistics alone: running sums, so it can grow."
+    n:int=0              # clips
+    seconds:float=0.0    # their speech, in seconds
+    total:np.ndarray=None    # sum of their statistics
+    squares:np.ndarray=None  # sum of their squares
+
+    def add(self, F:np.ndarray, seconds:float) -> Context:
+        "Add clips' statistics `F` (clips × features) and their total speech in seconds; returns self."
+        F = np.atleast_2d(np.asarray(F, dtype=np.float64))
+        if self.total is None: self.total, self.squares = np.zeros(F.shape[1]), np.zeros(F.shape[1])
+        self.n += len(F); self.seconds += float(seconds)
+        self.total += F.sum(axis=0); self.squares += (F**2).sum(axis=0)
+        return self
+
+    @property
+    def mean(self) -> np.ndarray: return self.total/self.n
+    @property
+    def var(self) -> np.ndarray: return np.maximum(self.squares/self.n - self.mean**2, 0.0)
+    @property
+    def enough(self) -> bool: return self.n >= MIN_CONTEXT_CLIPS and self.seconds >= MIN_CONTEXT_SECONDS
+    def __repr__(self): return f"Context({self.n} clips, {self.seconds:.1f} s of speech{'' if self.enough else ', too little to adapt'})"
+
+@dataclass
+class ContextHead:
+    "A `StatsHead` on statistics normalised within their context (speaker, recording, stream)."
+    head:StatsHead
+    within:np.ndarray   # training speakers' pooled within-speaker standard deviation of each statistic
+    prior:float=5.0     # a context's spread is shrunk towards `within` with the weight of this many clips
+
+    def normalised(self, F:np.ndarray, ctx:Context) -> np.ndarray:
+        "`F` relative to its context: minus the context's mean, over its (shrunk) spread."
+        var = (ctx.n*ctx.var + self.prior*self.within**2)/(ctx.n + self.prior)
+        return (np.asarray(F, dtype=np.float64) - ctx.mean)/np.sqrt(var + 1e-12)
+
+    def predict_proba(self, F:np.ndarray, ctx:Context) -> np.ndarray: return self.head.predict_proba(self.normalised(F, ctx))
+
+    @classmethod
+    def fit(cls, F:np.ndarray, y:np.ndarray, speakers, *, n_classes:int, weight:np.ndarray=None, prior:float=5.0,
+            C:float=0.05) -> ContextHead:
+        "Fit on each training speaker's clips normalised by that speaker's context (speakers with two emotions or more)."
+        speakers, y = np.asarray(speakers), np.asarray(y)
+        groups = [np.flatnonzero(speakers == s) for s in np.unique(speakers)]
+        groups = [ii for ii in groups if len(set(y[ii])) >= 2 and len(ii) >= MIN_CONTEXT_CLIPS]
+        if not groups: raise ModelError("a context head needs training speakers with at least two emotions each")
+        ctxs = [Context().add(F[ii], 0.0) for ii in groups]
+        within = np.sqrt(sum(c.n*c.var for c in ctxs)/sum(c.n for c in ctxs))
+        self = cls(None, within, prior)
+        Z = np.concatenate([self.normalised(F[ii], c) for ii, c in zip(groups, ctxs)])
+        idx = np.concatenate(groups)
+        self.head = StatsHead.fit(Z, y[idx], n_classes=n_classes, C=C, weight=None if weight is None else np.asarray(weight)[idx])
+        return self
+
+    def to_dict(self) -> dict: return dict(head=self.head.to_dict(), within=self.within.tolist(), prior=self.prior)
+    @classmethod
+    def from_dict(cls, d:dict) -> ContextHead:
+        h = cls(StatsHead.from_dict(d['head']), np.asarray(d['within'], dtype=np.float64), float(d['prior']))
+        if h.within.shape != h.head.mean.shape or not np.isfinite(h.within).all() or (h.within < 0).any() or h.prior < 0:
+            raise ValueError("inconsistent context head")
+        return h
+
 # %% ../nbs/05_model.ipynb #e221d291
 @dataclass(frozen=True)
 class ModelSpec:
@@ -273,6 +340,7 @@ class ModelSpec:
     train:TrainSettings
     flat:bool=False                       # inputs are fixed vectors (the capstone), not windows of frames
     stats_weight:float=0.0                # weight of the utterance-statistics head in the fused prediction; 0: none
+    adapt_weight:float=0.0                # weight of the context head when clips are predicted in their context; 0: no context head
     def input_shape(self):
         return (self.features.n_features, 1) if self.flat else (self.features.n_features, self.train.frames, 1)
 
@@ -282,7 +350,7 @@ MODELS = {
     'ser_cnn': ModelSpec('ser_cnn', ser_cnn, FeatureSettings(),
                          TrainSettings(epochs=90, mixup_alpha=0.0, label_smoothing=0.05, noise_p=0.25, band_limit_p=0.2,
                                        variants=1, variant_p=0.25, speaker_cap=100, pause_db=25.0),
-                         stats_weight=0.5),
+                         stats_weight=0.5, adapt_weight=0.7),
     'ser_cnn_studio': ModelSpec('ser_cnn_studio', ser_cnn, FeatureSettings(), TrainSettings(), stats_weight=0.35),
     'seed_cnn': ModelSpec('seed_cnn', seed_cnn, SEED_FEATURES,
                           TrainSettings(epochs=50, batch_size=16, learning_rate=1e-3, weight_decay=0.0, label_smoothing=0.0,
@@ -375,7 +443,12 @@ def fit(spec:ModelSpec,           # what to train
                      + [utterance_stats(np.load(f)) for c in data.copies for f in c])
         head = StatsHead.fit(F, np.tile(targets, 1 + len(data.copies)), n_classes=len(labels),
                              weight=np.tile(speaker_weights(train.speaker, cap=spec.train.speaker_cap), 1 + len(data.copies)))
-    return ModelBundle(model, spec, list(labels), sorted(set(train.speaker)), seed, head=head), hist.history
+    chead = None
+    if spec.adapt_weight and head is not None:
+        try: chead = ContextHead.fit(F[:len(store)], targets, train.speaker, n_classes=len(labels),
+                                     weight=speaker_weights(train.speaker, cap=spec.train.speaker_cap))
+        except ModelError as e: warnings.warn(f"{e}: this model will not adapt to a context")
+    return ModelBundle(model, spec, list(labels), sorted(set(train.speaker)), seed, head=head, context_head=chead), hist.history
 
 # %% ../nbs/05_model.ipynb #d6b11139
 def fuse(P:np.ndarray, H:np.ndarray, # the network's and the statistics head's probabilities (clips × classes)
@@ -388,7 +461,8 @@ def fuse(P:np.ndarray, H:np.ndarray, # the network's and the statistics head's p
 
 def predict_matrices(bundle:ModelBundle,   # a trained model (from `fit`, `train` or `load_bundle`)
                      mats:list[np.ndarray], # clip feature matrices (as `features` returns them)
-                     *, batch_size:int=64,
+                     *, context:Context=None, # the clips' voice and channel (`clip_context`); None or too little: each clip alone
+                     batch_size:int=64,
                     ) -> np.ndarray:        # (clips, classes) probabilities
     "Class probabilities for each clip: the network's averaged over windows, fused with the statistics head if any."
     spec, model = bundle.spec, bundle.model
@@ -401,7 +475,49 @@ def predict_matrices(bundle:ModelBundle,   # a trained model (from `fit`, `train
     P = _predict_padded(model, np.concatenate(wins)[..., None], batch_size=batch_size)
     P = np.stack([P[owner == i].mean(axis=0) for i in range(len(wins))])
     if bundle.head is None or not spec.stats_weight: return P
-    return fuse(P, bundle.head.predict_proba(np.stack([utterance_stats(M) for M in mats])), weight=spec.stats_weight)
+    F = np.stack([utterance_stats(M) for M in mats])
+    if context is not None and context.enough and bundle.context_head is not None and spec.adapt_weight:
+        return fuse(P, bundle.context_head.predict_proba(F, context), weight=spec.adapt_weight)
+    return fuse(P, bundle.head.predict_proba(F), weight=spec.stats_weight)
+
+def clip_context(bundle:ModelBundle,     # the model that will use the context
+                 mats:list[np.ndarray],   # feature matrices of the clips that share a voice and channel
+                 *, into:Context=None,    # a context to grow (a recording or stream so far); None: a new one
+                ) -> Context:
+    "The context of some clips: their utterance statistics and how much speech they hold (pauses not counted)."
+    s = bundle.spec
+    gated = mats if s.train.pause_db is None else [drop_pauses(M, top_db=s.train.pause_db) for M in mats]
+    return (into if into is not None else Context()).add(np.stack([utterance_stats(M) for M in mats]),
+                                                         sum(M.shape[1] for M in gated)*s.features.hop_length/s.features.sr)
+
+def can_adapt(bundle:ModelBundle) -> bool:
+    "Whether the model has a context head to adapt with."
+    return bundle.context_head is not None and bool(bundle.spec.adapt_weight)
+
+def predict_in_contexts(bundle:ModelBundle,   # a trained model
+                        mats:list[np.ndarray], # clip feature matrices
+                        groups,                # one key per clip: clips with the same key share a voice and channel
+                        *, what:str='context', # what a group is, for the warning ('speaker', 'recording', ...)
+                       ) -> np.ndarray:        # (clips, classes) probabilities
+    "Probabilities with each group of clips adapted to itself; a group with too little speech is predicted clip by clip."
+    if not can_adapt(bundle):
+        warnings.warn(f"model {bundle.spec.name} cannot adapt (it has no context head): each clip predicted on its own")
+        return predict_matrices(bundle, mats)
+    groups = np.asarray(groups, dtype=object)
+    if len(groups) != len(mats): raise ValueError(f"predict_in_contexts: {len(mats)} clips but {len(groups)} group keys")
+    P, small = np.zeros((len(mats), len(bundle.labels))), []
+    for g in pd.unique(groups):
+        ii = np.flatnonzero(groups == g)
+        ctx = clip_context(bundle, [mats[i] for i in ii])
+        if not ctx.enough: small.append((g, ctx))
+        P[ii] = predict_matrices(bundle, [mats[i] for i in ii], context=ctx if ctx.enough else None)
+    if small:
+        g, ctx = small[0]
+        warnings.warn(f"{len(small)} {what}{'s' if len(small) > 1 else ''} with too little speech to adapt to"
+                      f" ({'e.g. ' if len(small) > 1 else ''}{g}: {ctx.n} clip{'s' if ctx.n != 1 else ''}, {ctx.seconds:.1f} s; "
+                      f"needs {MIN_CONTEXT_SECONDS:g} s in {MIN_CONTEXT_CLIPS} clips): "
+                      f"{'their clips' if len(small) > 1 else 'its clips'} predicted each on its own")
+    return P
 
 def _predict_padded(model, x, *, batch_size=64):
     "Predict in batches padded to a power of two, so the compiled function sees few distinct shapes."
@@ -432,6 +548,7 @@ class ModelBundle:
     seed:int=0
     head:StatsHead|None=None
     version:str=__version__
+    context_head:ContextHead|None=None
 
     @property
     def features(self) -> FeatureSettings: return self.spec.features
@@ -444,12 +561,17 @@ class ModelBundle:
         if self.head is not None:
             (path/'.head.json.tmp').write_text(json.dumps(self.head.to_dict())); os.replace(path/'.head.json.tmp', path/'head.json')
         elif (path/'head.json').exists(): (path/'head.json').unlink()
+        if self.context_head is not None:
+            (path/'.context_head.json.tmp').write_text(json.dumps(self.context_head.to_dict()))
+            os.replace(path/'.context_head.json.tmp', path/'context_head.json')
+        elif (path/'context_head.json').exists(): (path/'context_head.json').unlink()
         meta = dict(format=BUNDLE_FORMAT, ser_nb_version=self.version, model=self.spec.name, labels=list(self.labels),
                     sample_rate=self.features.sr, features=self.features.to_dict(), train=asdict(self.spec.train),
                     train_speakers=sorted(self.train_speakers), seed=self.seed,
                     model_sha256=_sha256(path/'model.keras'),
                     head_sha256=_sha256(path/'head.json') if self.head is not None else None,
-                    stats_weight=self.spec.stats_weight)
+                    stats_weight=self.spec.stats_weight, adapt_weight=self.spec.adapt_weight if self.context_head is not None else 0.0,
+                    context_head_sha256=_sha256(path/'context_head.json') if self.context_head is not None else None)
         (path/'.bundle.json.tmp').write_text(json.dumps(meta, indent=1)); os.replace(path/'.bundle.json.tmp', path/'bundle.json')
         return path
 
@@ -476,9 +598,18 @@ def _read_meta(path:Path) -> dict:
         raise _bundle_error(f, "damaged bundle metadata: labels must be distinct non-empty names")
     return meta
 
-def load_bundle(path:str|Path, # a folder written by `ModelBundle.save` (e.g. by `ser train`)
+def shipped_model() -> Path:
+    "The folder of the model that ships inside the package (`ser_nb/models/ser_cnn`)."
+    import ser_nb
+    return Path(ser_nb.__file__).parent/'models'/DEFAULT_MODEL
+
+def load_bundle(path:str|Path=None, # a folder written by `ModelBundle.save` (e.g. by `ser train`); None: the shipped model
                ) -> ModelBundle:
     "Load and verify a model bundle; refuse anything tampered with, damaged or foreign."
+    if path is None:
+        path = shipped_model()
+        if not (path/'bundle.json').exists():
+            raise ModelError(f"no model given, and this install ships none ({path} is missing): train one with `ser train`")
     path = Path(path)
     meta = _read_meta(path)
     f = path/'bundle.json'
@@ -486,7 +617,7 @@ def load_bundle(path:str|Path, # a folder written by `ModelBundle.save` (e.g. by
         feats = FeatureSettings.from_dict(meta['features'])
         spec = model_spec(meta['model'])
         spec = replace(spec, features=feats, train=TrainSettings(**meta['train']),
-                       stats_weight=float(meta.get('stats_weight') or 0.0))
+                       stats_weight=float(meta.get('stats_weight') or 0.0), adapt_weight=float(meta.get('adapt_weight') or 0.0))
     except (TypeError, ValueError) as e: raise _bundle_error(f, f"damaged bundle metadata ({e})") from None
     if feats.sr != meta['sample_rate']: raise _bundle_error(f, "damaged bundle metadata: sample_rate disagrees with features")
     if _sha256(path/'model.keras') != meta['model_sha256']:
@@ -498,8 +629,9 @@ def load_bundle(path:str|Path, # a folder written by `ModelBundle.save` (e.g. by
     if tuple(model.input_shape) != want_in or tuple(model.output_shape) != want_out:
         raise _bundle_error(path/'model.keras', f"model shapes {model.input_shape}->{model.output_shape} do not fit the bundle "
                             f"({want_in}->{want_out})")
-    head = _load_head(path, meta, spec)
-    return ModelBundle(model, spec, meta['labels'], meta['train_speakers'], meta.get('seed', 0), head, meta['ser_nb_version'])
+    head, chead = _load_head(path, meta, spec), _load_context_head(path, meta, spec)
+    return ModelBundle(model, spec, meta['labels'], meta['train_speakers'], meta.get('seed', 0), head, meta['ser_nb_version'],
+                       context_head=chead)
 
 def _load_head(path:Path, meta:dict, spec:ModelSpec) -> StatsHead|None:
     if not spec.stats_weight: return None
@@ -509,6 +641,16 @@ def _load_head(path:Path, meta:dict, spec:ModelSpec) -> StatsHead|None:
     try: head = StatsHead.from_dict(json.loads(f.read_text()))
     except (ValueError, KeyError, TypeError) as e: raise _bundle_error(f, f"damaged statistics head ({e})") from None
     if head.coef.shape[0] != len(meta['labels']): raise _bundle_error(f, "statistics head does not fit the labels")
+    return head
+
+def _load_context_head(path:Path, meta:dict, spec:ModelSpec) -> ContextHead|None:
+    if not spec.adapt_weight: return None
+    f = path/'context_head.json'
+    if not f.exists() or not isinstance(meta.get('context_head_sha256'), str): raise _bundle_error(path, "the model's context head (context_head.json) is missing")
+    if _sha256(f) != meta['context_head_sha256']: raise _bundle_error(f, "does not match bundle.json (modified or replaced); refusing to load it")
+    try: head = ContextHead.from_dict(json.loads(f.read_text()))
+    except (ValueError, KeyError, TypeError) as e: raise _bundle_error(f, f"damaged context head ({e})") from None
+    if head.head.coef.shape[0] != len(meta['labels']): raise _bundle_error(f, "context head does not fit the labels")
     return head
 
 # %% ../nbs/05_model.ipynb #6bd6d7a7
@@ -521,9 +663,20 @@ def usable_clips(df:pd.DataFrame,      # labelled clips
     rep = extract_features(df, cache=cache, jobs=jobs, progress=progress)
     return df[~df.path.isin({p for p, _ in rep.errors})].reset_index(drop=True), rep.errors
 
-def predict_table(bundle:ModelBundle, df:pd.DataFrame, *, cache:FeatureCache) -> np.ndarray:
-    "Probabilities (rows × bundle labels) for clips of `df` whose features are in `cache`."
-    return predict_matrices(bundle, FeatureStore(df, cache).batch(range(len(df))))
+ADAPT = ('none', 'speaker', 'corpus')
+
+def predict_table(bundle:ModelBundle,   # a trained model
+                  df:pd.DataFrame,      # clips whose features are in `cache`
+                  *, cache:FeatureCache,
+                  adapt:str='none',     # 'none': each clip alone; 'speaker' / 'corpus': clips adapted within their speaker / corpus
+                 ) -> np.ndarray:       # (rows × bundle labels) probabilities
+    "Probabilities for the clips of a table, each on its own or adapted to the other clips of its speaker or corpus."
+    if adapt not in ADAPT: raise ValueError(f"adapt must be one of {', '.join(ADAPT)}, not {adapt!r}")
+    if adapt != 'none' and (adapt not in df or df[adapt].isna().any() or (df[adapt].astype(str).str.strip() == '').any()):
+        raise ModelError(f"adapting by {adapt} needs each clip's {adapt}: the data has no {adapt} column"
+                         if adapt not in df else f"adapting by {adapt} needs each clip's {adapt}: some clips have none")
+    mats = FeatureStore(df, cache).batch(range(len(df)))
+    return predict_matrices(bundle, mats) if adapt == 'none' else predict_in_contexts(bundle, mats, df[adapt].to_numpy(), what=adapt)
 
 def corpus_labels(df:pd.DataFrame) -> list[str]:
     "The emotions present in `df`, in the canonical order (other labels after, sorted)."
@@ -567,10 +720,10 @@ def _matrix(bundle:ModelBundle, source, sr:int|None) -> tuple[np.ndarray, bool]:
     silent = float(np.sqrt(np.mean(y.astype(np.float64)**2))) < 1e-4
     return clip_matrix(y, settings=s), silent
 
-def predict_proba(bundle:ModelBundle, sources:list, *, sr:int=None) -> tuple[np.ndarray, list[bool]]:
-    "Probabilities (clips × bundle labels) for files or waveforms, and which were silent."
+def predict_proba(bundle:ModelBundle, sources:list, *, sr:int=None, context:Context=None) -> tuple[np.ndarray, list[bool]]:
+    "Probabilities (clips × bundle labels) for files or waveforms (in `context`, if given), and which were silent."
     mats, silent = zip(*[_matrix(bundle, x, sr) for x in sources])
-    return predict_matrices(bundle, list(mats)), list(silent)
+    return predict_matrices(bundle, list(mats), context=context), list(silent)
 
 def predict(bundle:ModelBundle,   # a loaded bundle
             source,                # an audio file path, or a waveform (needs `sr`)

@@ -13,12 +13,12 @@ from .data import EMOTIONS, speaker_folds, check_speakers, SpeakerLeakError, loa
 from .features import FeatureCache, features as extract_matrix
 from .augment import telephone, mix_noise, coloured_noise, reverb, distance, codec
 from .model import (ModelBundle, ModelError, model_spec, fit, usable_clips, predict_table, corpus_labels,
-                          _choose, DEFAULT_MODEL)
+                          _choose, DEFAULT_MODEL, ADAPT)
 
 # %% auto #0
 __all__ = ['CONDITIONS', 'scores', 'evaluate', 'degrade', 'condition_cache', 'extract_degraded', 'cross_validate', 'summary',
-           'leave_one_corpus_out', 'stored_run', 'plot_history', 'plot_confusion', 'report_table', 'plot_speakers',
-           'random_split_scores']
+           'evaluate_corpora', 'leave_one_corpus_out', 'stored_run', 'plot_history', 'plot_confusion', 'report_table',
+           'plot_speakers', 'random_split_scores']
 
 # %% ../nbs/06_results.ipynb #1929072c
 def scores(y_true, y_pred,       # true and predicted labels (names)
@@ -35,22 +35,24 @@ def scores(y_true, y_pred,       # true and predicted labels (names)
 # %% ../nbs/06_results.ipynb #b8948f85
 def evaluate(bundle:ModelBundle,        # a trained bundle
              df:pd.DataFrame,           # labelled clips (from `load_corpus`)
-             *, cache_root=None,        # feature cache root; None: the user cache
+             *, adapt:str='none',       # 'none': each clip on its own; 'speaker' / 'corpus': adapted to its speaker's / corpus's clips
+             cache_root=None,           # feature cache root; None: the user cache
              jobs:int=None,             # feature extraction processes
              progress:bool=False,       # progress bar on stderr
             ) -> dict:                  # scores plus labels used, clips left out, skipped files, speaker overlap
     "Score `bundle` on `df`, on the labels the two share."
+    if adapt not in ADAPT: raise ValueError(f"adapt must be one of {', '.join(ADAPT)}, not {adapt!r}")
     shared = [l for l in bundle.labels if l in set(df.emotion)]
     if not shared: raise ModelError(f"the data's labels {sorted(set(df.emotion))} share none with the model's {bundle.labels}")
     used = df[df.emotion.isin(shared)]
     cache = FeatureCache(cache_root, bundle.features)
     used, skipped = usable_clips(used, cache=cache, jobs=jobs, progress=progress)
     if len(used) == 0: raise ModelError("no usable clips to evaluate")
-    P = predict_table(bundle, used, cache=cache)
+    P = predict_table(bundle, used, cache=cache, adapt=adapt)
     pred = [_choose(p, bundle.labels, shared)[0] for p in P]
     res = scores(used.emotion, pred, labels=shared)
     seen = sorted(set(used.speaker) & set(bundle.train_speakers))
-    res.update(labels_used=shared, left_out=int((~df.emotion.isin(shared)).sum()),
+    res.update(adapt=adapt, labels_used=shared, left_out=int((~df.emotion.isin(shared)).sum()),
                left_out_labels=sorted(set(df.emotion) - set(shared)), skipped=[dict(path=p, reason=r) for p, r in skipped],
                speakers=int(used.speaker.nunique()), seen_speakers=seen, speaker_independent=not seen)
     if seen: warnings.warn(f"{len(seen)} of the evaluation speakers were in the training data ({', '.join(seen[:5])}"
@@ -104,9 +106,9 @@ def extract_degraded(df:pd.DataFrame,        # test clips
     return caches
 
 # %% ../nbs/06_results.ipynb #4469acf3
-def _predict_shared(bundle, df, cache, labels):
+def _predict_shared(bundle, df, cache, labels, adapt='none'):
     "Predicted labels among `labels` (a subset of the bundle's) and the probabilities."
-    P = predict_table(bundle, df, cache=cache)
+    P = predict_table(bundle, df, cache=cache, adapt=adapt)
     keep = [bundle.labels.index(l) for l in labels]
     Q = P[:, keep]
     return [labels[i] for i in Q.argmax(axis=1)], Q.max(axis=1)/Q.sum(axis=1)
@@ -121,7 +123,9 @@ def cross_validate(df:pd.DataFrame,       # labelled clips
                    progress:bool=True,     # progress on stderr
                    extra:pd.DataFrame=None, # clips of other corpora added to every fold's training (never tested)
                    conditions=(),          # channel conditions (see `CONDITIONS`) to score each fold's test clips under too
-                  ) -> dict:               # folds, predictions, histories, labels, model, channels (per fold and condition)
+                   adapted=(),             # protocols scored besides each clip alone: 'speaker' (each test speaker's clips, through
+                                           # each condition, are one context), 'corpus' (all the fold's test clips are one)
+                  ) -> dict:               # folds, predictions, histories, labels, model, channels; `adapted`: the same per protocol
     "Train and test one model per speaker fold; every clip is predicted by a model that never heard its speaker."
     spec = model_spec(model, epochs=epochs) if isinstance(model, str) else model
     cache = FeatureCache(cache_root, spec.features)
@@ -134,6 +138,7 @@ def cross_validate(df:pd.DataFrame,       # labelled clips
     conditions = [c for c in conditions if c != 'clean']
     degraded = extract_degraded(df, cache=cache, conditions=conditions, jobs=jobs) if conditions else {}
     rows, preds, hists, chans = [], [], [], []
+    extra_runs = {a: dict(rows=[], preds=[], chans=[]) for a in adapted}
     for k, (tr, te) in enumerate(speaker_folds(df, n_folds=n_folds)):
         train, test = df.iloc[tr], df.iloc[te]
         check_speakers(train, test)
@@ -150,14 +155,60 @@ def cross_validate(df:pd.DataFrame,       # labelled clips
             pc, _ = _predict_shared(net, test, degraded[c], test_labels)
             sc = scores(test.emotion, pc, labels=test_labels)
             chans.append(dict(fold=k, condition=c, accuracy=sc['accuracy'], uar=sc['uar']))
+        for a, r in extra_runs.items():
+            with warnings.catch_warnings():
+                warnings.filterwarnings('ignore', message='.*too little speech.*')
+                for c in ['clean', *conditions]:
+                    pa, ca = _predict_shared(net, test, cache if c == 'clean' else degraded[c], test_labels, adapt=a)
+                    sa = scores(test.emotion, pa, labels=test_labels)
+                    r['chans'].append(dict(fold=k, condition=c, accuracy=sa['accuracy'], uar=sa['uar']))
+                    if c == 'clean':
+                        r['rows'].append({**rows[-1], 'n': sa['n'], 'accuracy': sa['accuracy'], 'uar': sa['uar'], 'macro_f1': sa['macro_f1']})
+                        r['preds'].append(test.assign(predicted=pa, fold=k, confidence=ca))
         if progress: print(f"fold {k}: accuracy {s['accuracy']:.3f}, UAR {s['uar']:.3f}", file=sys.stderr)
-    return dict(folds=pd.DataFrame(rows), predictions=pd.concat(preds).sort_index(), histories=hists, labels=test_labels,
-                model=spec.name, channels=pd.DataFrame(chans))
+    out = dict(folds=pd.DataFrame(rows), predictions=pd.concat(preds).sort_index(), histories=hists, labels=test_labels,
+               model=spec.name, channels=pd.DataFrame(chans))
+    if adapted: out['adapted'] = {a: dict(folds=pd.DataFrame(r['rows']), predictions=pd.concat(r['preds']).sort_index(),
+                                          channels=pd.DataFrame(r['chans'])) for a, r in extra_runs.items()}
+    return out
 
-def summary(cv:dict) -> pd.Series:
-    "Mean ± standard deviation of the fold scores."
-    f = cv['folds']
-    return pd.Series({m: f"{f[m].mean():.3f} ± {f[m].std(ddof=0):.3f}" for m in ['accuracy', 'uar', 'macro_f1']}, name=cv['model'])
+def summary(cv:dict,               # a `cross_validate` result
+            adapt:str='none',       # which protocol: 'none', or one of its `adapted`
+           ) -> pd.Series:
+    "Mean ± sample standard deviation (n - 1) of the fold scores."
+    f = cv['folds'] if adapt == 'none' else cv['adapted'][adapt]['folds']
+    return pd.Series({m: f"{f[m].mean():.3f} ± {f[m].std(ddof=1):.3f}" for m in ['accuracy', 'uar', 'macro_f1']}, name=cv['model'])
+
+# %% ../nbs/06_results.ipynb #938e5ed5
+_BRIEF = ('n', 'accuracy', 'uar', 'macro_f1', 'labels_used', 'left_out', 'left_out_labels', 'speakers')
+
+def evaluate_corpora(bundle:ModelBundle,   # a trained bundle
+                     df:pd.DataFrame,      # labelled clips of one or more corpora
+                     **kw,                 # `evaluate`'s options: adapt, cache_root, jobs, progress
+                    ) -> dict:             # `evaluate`'s result pooled over the corpora, with each corpus's under 'corpora'
+    "`evaluate` per corpus (each on the labels it shares with the model), pooled into one result: what `ser evaluate` prints."
+    parts, left = {}, {}
+    for c, sub in df.groupby('corpus', sort=True):
+        if set(sub.emotion) & set(bundle.labels): parts[c] = evaluate(bundle, sub, **kw)
+        else: left[c] = dict(n=0, accuracy=None, uar=None, macro_f1=None, labels_used=[], left_out=len(sub),
+                             left_out_labels=sorted(set(sub.emotion)), speakers=0)
+    if not parts: return evaluate(bundle, df, **kw)           # raises: no corpus shares a label with the model
+    if len(parts) == 1 and not left:
+        res = next(iter(parts.values()))
+        return {**res, 'corpora': {c: {k: r[k] for k in _BRIEF} for c, r in parts.items()}}
+    used = [l for l in bundle.labels if any(l in r['labels_used'] for r in parts.values())]
+    y_true, y_pred = [], []
+    for r in parts.values():                                  # every scored clip, as (true, predicted) counts
+        for t, row in zip(r['labels_used'], r['confusion']):
+            for p, k in zip(r['labels_used'], row): y_true += [t]*k; y_pred += [p]*k
+    res = scores(y_true, y_pred, labels=used)
+    seen = sorted({s for r in parts.values() for s in r['seen_speakers']})
+    res.update(adapt=kw.get('adapt', 'none'), labels_used=used, left_out=sum(r['left_out'] for r in [*parts.values(), *left.values()]),
+               left_out_labels=sorted({l for r in [*parts.values(), *left.values()] for l in r['left_out_labels']} - set(used)),
+               skipped=[s for r in parts.values() for s in r['skipped']], speakers=sum(r['speakers'] for r in parts.values()),
+               seen_speakers=seen, speaker_independent=not seen,
+               corpora={**{c: {k: r[k] for k in _BRIEF} for c, r in parts.items()}, **left})
+    return dict(sorted(res.items(), key=lambda kv: kv[0] == 'corpora'))
 
 # %% ../nbs/06_results.ipynb #b2cacf77
 def leave_one_corpus_out(tables:dict,          # {corpus name: labelled clips}
@@ -167,6 +218,7 @@ def leave_one_corpus_out(tables:dict,          # {corpus name: labelled clips}
                          cache_root=None,       # feature cache root
                          jobs:int=None,         # processes
                          progress:bool=True,    # progress on stderr
+                         adapted=(),            # protocols scored besides each clip alone ('speaker', 'corpus'), under 'adapted'
                         ) -> dict:              # {held-out corpus: scores on the labels it shares with the others}
     "Train on all corpora but one, test on that one (it shares no speaker, recording or language set with training)."
     spec = model_spec(model, epochs=epochs) if isinstance(model, str) else model
@@ -183,20 +235,32 @@ def leave_one_corpus_out(tables:dict,          # {corpus name: labelled clips}
         pred, _ = _predict_shared(net, test, cache, shared)
         out[name] = dict(scores(test.emotion, pred, labels=shared), trained_on=sorted(k for k in tables if k != name),
                          train_clips=len(train))
+        with warnings.catch_warnings():
+            warnings.filterwarnings('ignore', message='.*too little speech.*')
+            if adapted: out[name]['adapted'] = {a: scores(test.emotion, _predict_shared(net, test, cache, shared, adapt=a)[0],
+                                                          labels=shared) for a in adapted}
         if progress: print(f"{name}: UAR {out[name]['uar']:.3f} on {shared}", file=sys.stderr)
     return out
 
 # %% ../nbs/06_results.ipynb #4b718df5
+def _predictions_json(pr:pd.DataFrame) -> list:
+    keep = [c for c in ['path', 'corpus', 'speaker', 'gender', 'emotion', 'predicted', 'fold', 'confidence'] if c in pr]
+    return pr[keep].assign(path=lambda d: d.path.map(lambda p: Path(p).name)).to_dict('records')
+
 def _cv_json(cv:dict) -> dict:
-    keep = [c for c in ['path', 'corpus', 'speaker', 'gender', 'emotion', 'predicted', 'fold', 'confidence'] if c in cv['predictions']]
-    pr = cv['predictions'][keep].assign(path=lambda d: d.path.map(lambda p: Path(p).name))
-    return dict(model=cv['model'], labels=cv['labels'], folds=cv['folds'].to_dict('records'),
-                predictions=pr.to_dict('records'), histories=cv['histories'],
-                channels=cv.get('channels', pd.DataFrame()).to_dict('records'))
+    out = dict(model=cv['model'], labels=cv['labels'], folds=cv['folds'].to_dict('records'),
+               predictions=_predictions_json(cv['predictions']), histories=cv['histories'],
+               channels=cv.get('channels', pd.DataFrame()).to_dict('records'))
+    if 'adapted' in cv: out['adapted'] = {a: dict(folds=r['folds'].to_dict('records'), predictions=_predictions_json(r['predictions']),
+                                                  channels=r['channels'].to_dict('records')) for a, r in cv['adapted'].items()}
+    return out
 
 def _cv_from_json(d:dict) -> dict:
-    return dict(d, folds=pd.DataFrame(d['folds']), predictions=pd.DataFrame(d['predictions']),
-                channels=pd.DataFrame(d['channels']))
+    tables = lambda r: dict(r, folds=pd.DataFrame(r['folds']), predictions=pd.DataFrame(r['predictions']),
+                            channels=pd.DataFrame(r['channels']))
+    out = tables(d)
+    if 'adapted' in d: out['adapted'] = {a: tables(r) for a, r in d['adapted'].items()}
+    return out
 
 def stored_run(path:str|Path,     # JSON file holding the results of the full runs
                name:str,           # this experiment's key in it

@@ -15,8 +15,8 @@ from .data import AudioError, _check_file, _quiet_decoder, _open_reason, _riff_d
 # %% auto #0
 __all__ = ['Segment', 'SegmentEmotion', 'resample_blocks', 'audio_blocks', 'SegmentSettings', 'FrameLevels', 'Segmenter',
            'speech_segments', 'speech_like', 'noise', 'with_pauses', 'boundary_errors', 'owners', 'segment_emotions',
-           'microphone_blocks', 'predict_file', 'compilation_cache', 'lean_imports', 'plot_timeline',
-           'recording_from_clips']
+           'recording_context', 'microphone_blocks', 'predict_file', 'compilation_cache', 'lean_imports',
+           'plot_timeline', 'recording_from_clips']
 
 # %% ../nbs/07_segments.ipynb #1c213198
 def _mono(x) -> np.ndarray:
@@ -275,14 +275,22 @@ def owners(segments:list, truth:list) -> list[int]: # for each found stretch, th
 # %% ../nbs/07_segments.ipynb #6df55c1e
 SegmentEmotion = namedtuple('SegmentEmotion', 'start end emotion probabilities')  # seconds, label, {label: probability}
 
-def _predicted(bundle, segments:list, batch_size:int) -> Iterator[SegmentEmotion]:
-    "Predict stretches a batch at a time, each as the model would predict a clip of its own."
-    from ser_nb.model import predict_proba
+def _segment_matrices(bundle, part:list) -> list:
+    "Feature matrices of stretches, each as the model would read a clip of its own."
+    from ser_nb.model import _matrix
     f = bundle.features                              # a model that skips `offset` seconds of a clip gets them as silence
     lead = np.zeros(int(round(f.offset*f.sr)), np.float32)
+    return [_matrix(bundle, np.concatenate([lead, s.audio]), f.sr)[0] for s in part]
+
+def _predicted(bundle, segments:list, batch_size:int, context=None, grow:bool=False) -> Iterator[SegmentEmotion]:
+    "Predict stretches a batch at a time, in `context` once it has enough speech (`grow`: each stretch joins it first)."
+    from ser_nb.model import predict_matrices, clip_context
     for i in range(0, len(segments), batch_size):
         part = segments[i:i + batch_size]
-        P, _ = predict_proba(bundle, [np.concatenate([lead, s.audio]) for s in part], sr=f.sr)
+        if not part: continue
+        mats = _segment_matrices(bundle, part)
+        if grow: clip_context(bundle, mats, into=context)
+        P = predict_matrices(bundle, mats, context=context if context is not None and context.enough else None)
         for s, p in zip(part, P):
             probs = {l: float(v) for l, v in zip(bundle.labels, p)}
             yield SegmentEmotion(s.start, s.end, max(probs, key=probs.get), probs)
@@ -293,9 +301,21 @@ def segment_emotions(bundle,                  # a loaded model bundle (`ser_nb.m
                      settings:SegmentSettings=SegmentSettings(), # how speech is found and cut
                      batch_size:int=None,      # stretches per network call; default 16 for a file, 1 for a stream
                      block_seconds:float=1.0,  # seconds decoded at a time (files only)
+                     adapt:bool=False,         # predict in the context of the recording (a file: two passes; a stream: as it goes)
                     ) -> Iterator[SegmentEmotion]: # (start, end, emotion, probabilities) per stretch of speech
     "Emotion of each stretch of speech in a recording or a live stream, as it is found; memory bounded at any length."
-    target = bundle.features.sr
+    from ser_nb.model import Context, can_adapt, MIN_CONTEXT_SECONDS, MIN_CONTEXT_CLIPS
+    target, context, grow = bundle.features.sr, None, False
+    if adapt and not can_adapt(bundle):
+        warnings.warn(f"model {bundle.spec.name} cannot adapt (it has no context head): each stretch predicted on its own")
+    elif adapt and isinstance(source, (str, Path)):
+        context = recording_context(bundle, source, settings=settings, block_seconds=block_seconds)
+        if not context.enough:
+            warnings.warn(f"{source}: {context.seconds:.1f} s of speech in {context.n} stretch{'es' if context.n != 1 else ''} is "
+                          f"too little to adapt to (needs {MIN_CONTEXT_SECONDS:g} s in {MIN_CONTEXT_CLIPS}): each stretch "
+                          "predicted on its own")
+            context = None
+    elif adapt: context, grow = Context(), True
     if isinstance(source, (str, Path)):
         blocks, batch_size = audio_blocks(source, sr=target, block_seconds=block_seconds), batch_size or 16
     else:
@@ -305,10 +325,28 @@ def segment_emotions(bundle,                  # a loaded model bundle (`ser_nb.m
     try:
         for y in blocks:
             pending += seg.push(y)
-            if len(pending) >= batch_size: yield from _predicted(bundle, pending, batch_size); pending = []
+            if len(pending) >= batch_size: yield from _predicted(bundle, pending, batch_size, context, grow); pending = []
     except AudioError as e: error = e            # damaged: what was read before the damage is still predicted
-    yield from _predicted(bundle, pending + seg.finish(), batch_size)
+    yield from _predicted(bundle, pending + seg.finish(), batch_size, context, grow)
     if error is not None: raise error
+
+def recording_context(bundle,                 # a loaded model bundle
+                      path:str|Path,          # audio file of any length
+                      *, settings:SegmentSettings=SegmentSettings(), # how speech is found and cut
+                      block_seconds:float=1.0, batch_size:int=16,
+                     ):                       # `ser_nb.model.Context` of the recording's stretches of speech
+    "The context of a recording (its voices and channel), from its stretches of speech, in one pass with flat memory."
+    from ser_nb.model import Context, clip_context
+    context, seg, pending = Context(), Segmenter(sr=bundle.features.sr, settings=settings), []
+    def add(part):
+        if part: clip_context(bundle, _segment_matrices(bundle, part), into=context)
+    try:
+        for y in audio_blocks(path, sr=bundle.features.sr, block_seconds=block_seconds):
+            pending += seg.push(y)
+            if len(pending) >= batch_size: add(pending); pending = []
+    except AudioError: pass                      # damaged: the second pass predicts up to the damage and raises
+    add(pending + seg.finish())
+    return context
 
 # %% ../nbs/07_segments.ipynb #0cf91bab
 def microphone_blocks(*, sr:int=16000,          # sample rate asked of the device
