@@ -35,6 +35,7 @@ setuptools.setup(
     url = cfg['git_url'],
     packages = setuptools.find_packages(include=[cfg['lib_path'], cfg['lib_path']+'.*']),
     include_package_data = True,
+    package_data = {cfg['lib_path']: ['models/*/*']},   # the shipped model bundle and its card
     install_requires = requirements,
     extras_require={ 'dev': dev_requirements,
                      **{k: shlex.split(cfg.get(f'{k}_requirements', '')) for k in ('vad', 'live', 'cluster')} },

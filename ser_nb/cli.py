@@ -10,8 +10,8 @@ from . import __version__
 from .data import DownloadError, CorpusError, AudioError, SpeakerLeakError
 
 # %% auto #0
-__all__ = ['USER_ERRORS', 'MODEL_NAMES', 'DEFAULT_MODEL', 'subcommand', 'parser', 'main', 'cmd_download', 'cmd_features',
-           'cmd_train', 'cmd_evaluate', 'cmd_predict', 'cmd_report', 'cmd_all']
+__all__ = ['USER_ERRORS', 'MODEL_NAMES', 'DEFAULT_MODEL', 'LONG_SECONDS', 'subcommand', 'parser', 'main', 'cmd_download',
+           'cmd_features', 'cmd_train', 'cmd_evaluate', 'cmd_predict', 'cmd_report', 'cmd_all']
 
 # %% ../nbs/10_cli.ipynb #87b074b7
 USER_ERRORS = (DownloadError, CorpusError, AudioError, SpeakerLeakError, OSError, KeyError, ValueError)
@@ -69,7 +69,8 @@ def cmd_download(args) -> int:
 def _add_download(sub):
     p = sub.add_parser('download', help='fetch the RAVDESS speech archive, verify and extract it')
     p.add_argument('corpus', choices=['ravdess'], help='corpus to fetch')
-    p.add_argument('--dest', type=Path, default=None, help='destination folder (default: the user cache)')
+    from ser_nb.data import cache_dir
+    p.add_argument('--dest', type=Path, default=None, help=f'destination folder (default: the user cache, {cache_dir()})')
     p.set_defaults(func=cmd_download)
 
 # %% ../nbs/10_cli.ipynb #794aa20b
@@ -277,7 +278,19 @@ def _predict_whole(bundle, f:Path, as_json:bool) -> int:
         if issubclass(w.category, UserWarning): print(f"ser: warning: {w.message}", file=sys.stderr)
     if as_json: print(json.dumps(dict(file=str(f), emotion=label, probabilities=probs)))
     else: print(f"{f}\t{label}\t{_probabilities(probs)}")
+    _hint_long(f)
     return 0
+
+LONG_SECONDS = 30.0   # a file longer than this gets a hint that its one line is an average
+
+def _hint_long(f:Path) -> None:
+    "For a long recording: one stderr line saying the whole-file answer averages it, and how to get a timeline."
+    import soundfile as sf
+    try: seconds = sf.info(str(f)).duration
+    except Exception: return
+    if seconds > LONG_SECONDS:
+        print(f"ser: note: {f} is {seconds/60:.1f} min long; its line is the average over the whole recording. "
+              "`ser predict --segments` gives the emotion of each stretch of speech", file=sys.stderr)
 
 def _predict_segments(bundle, f:Path, as_json:bool, adapt:bool=False) -> int:
     "One line per stretch of speech, printed as found; 1 if the file failed (after the stretches before the damage)."
@@ -399,6 +412,10 @@ def _corpora_beside(folder) -> list:
     beside = [Path(folder).parent/n for n in ('tess', 'urdu') if Path(folder).name.lower() != n]
     found = [p for p in beside if p.is_dir() and any(p.iterdir())]
     for p in found: print(f"ser: also training on {p} (found beside {folder})", file=sys.stderr)
+    missing = [p for p in beside if p not in found]
+    if missing: print(f"ser: looked for {' and '.join(str(p) for p in missing)} beside {folder} and found none: the model learns "
+                      f"without {' and '.join(p.name.upper() for p in missing)}, so it differs from the one the report describes "
+                      "(put them there, or give each with --data)", file=sys.stderr)
     return found
 
 def cmd_all(args) -> int:

@@ -1,0 +1,128 @@
+"""Rebuild the model that ships inside the package (ser_nb/models/ser_cnn) and rewrite its model card.
+
+    python bench/release_model.py [--data ../shared/data/ravdess] [--seed 0]
+
+Trains the default recipe (`ser_cnn`) with a fixed seed on the RAVDESS actors under --data — RAVDESS only, because
+its licence (CC BY-NC-SA 4.0) allows sharing adapted material non-commercially under the same licence, while TESS
+(CC BY-NC-ND 4.0: no derivatives) and URDU (research purposes only) do not — then writes the bundle and MODEL_CARD.md
+beside it. The card's scores are read from 06_results' stored full run (nbs/full_run.json), so rerun 06 first when
+the recipe changes. CI never runs this: the shipped weights change only when someone runs it on purpose.
+Prints the card's facts (hashes, clips, seconds) when done.
+"""
+import argparse, datetime, json, os, sys, time
+from pathlib import Path
+
+os.environ.setdefault('KERAS_BACKEND', 'jax')
+ROOT = Path(__file__).resolve().parents[1]
+COMMAND = 'python bench/release_model.py --data ../shared/data/ravdess --seed 0'
+
+
+def pct(x): return f"{100*x:.1f} %"
+
+
+def scores_section(runs:dict) -> str:
+    "The recipe's figures from 06's stored full run, each with its protocol."
+    from ser_nb.results import CONDITIONS
+    cv = runs.get('ser_cnn, 5 actor folds + TESS + URDU', {}).get('result')
+    loco = runs.get('ser_cnn, leave one corpus out', {}).get('result')
+    if cv is None: return "No stored run of the default recipe was found in nbs/full_run.json.\n"
+    meta = runs['ser_cnn, 5 actor folds + TESS + URDU']['meta']
+    ad = cv.get('adapted', {}).get('speaker')
+    mean = lambda rows, m='accuracy': sum(r[m] for r in rows)/len(rows)
+    chan = lambda rows, c: mean([r for r in rows if r['condition'] == c])
+    lines = [f"From `06_results`' stored full run of the default recipe ({meta['date']}, {meta['machine']}): five folds "
+             "grouped by actor over the 20 RAVDESS actors of the shared data, TESS and URDU added to every fold's "
+             "training, each actor tested by a model that never heard them. *Alone*: each clip on its own. *Adapted*: "
+             "each clip with the other unlabelled clips of the same speaker (`--adapt speaker`).", "",
+             "| measure | alone | adapted |", "|---|---|---|",
+             f"| 5 actor folds, accuracy (8 emotions, chance 12.5 %) | {pct(mean(cv['folds']))} | "
+             f"{pct(mean(ad['folds'])) if ad else '—'} |"]
+    for c in CONDITIONS[1:]:
+        lines.append(f"| {c}, accuracy | {pct(chan(cv['channels'], c))} | {pct(chan(ad['channels'], c)) if ad else '—'} |")
+    for name, r in (loco or {}).items():
+        a = r.get('adapted', {}).get('speaker')
+        lines.append(f"| {name} left out (trained on {' + '.join(r['trained_on'])}), UAR over {len(r['labels'])} emotions "
+                     f"| {pct(r['uar'])} | {pct(a['uar']) if a else '—'} |")
+    return '\n'.join(lines) + '\n'
+
+
+def card(bundle, *, path:Path, clips:int, seconds:float, runs:dict) -> str:
+    from ser_nb.model import _sha256
+    by_corpus = sorted({s.rsplit('_', 1)[0] for s in bundle.train_speakers})
+    return f"""# Model card: `{bundle.spec.name}`, shipped with ser_nb {bundle.version}
+
+The model `ser predict` uses when no `--model` is given. It recognises eight acted emotions in English speech —
+neutral, calm, happy, sad, angry, fearful, disgust, surprised — from any recording, and can adapt to a voice and
+channel from other unlabelled clips of it (`--adapt`).
+
+## Training data and licences
+- **Trained on:** {', '.join(by_corpus)} — {len(bundle.train_speakers)} speakers ({', '.join(bundle.train_speakers[:1])} …
+  {bundle.train_speakers[-1]}), {clips} clips, with the recipe's channel copies (telephone, codecs, rooms, distance,
+  noise, babble of other training speakers), seed {bundle.seed}.
+- **RAVDESS** (Livingstone & Russo 2018, https://zenodo.org/record/1188976) is CC BY-NC-SA 4.0. These weights are
+  derived from it and are shared under the same licence: **CC BY-NC-SA 4.0**, non-commercial use only, with
+  attribution. (ser_nb's code is Apache-2.0; the weights are not.)
+- **Why RAVDESS only:** the recipe's stored scores below train with TESS and URDU as well, but TESS is CC BY-NC-ND 4.0
+  (no derivatives may be shared) and URDU is licensed for research only, so weights derived from them are not shipped.
+  To get a model that learns from them, train your own: `ser all` (it finds `tess/` and `urdu/` beside the RAVDESS
+  folder, or give each with `--data`).
+
+## Intended use
+Research and teaching on acted, studio-quality speech: trying the methods, comparing recipes, looking at what a model
+hears. **Not for decisions about people.** Emotion recognition is not a reliable read of what a person feels, and
+under the EU AI Act emotion-recognition systems are prohibited in workplaces and schools (except for medical or
+safety reasons).
+
+## Scores (of the recipe)
+{scores_section(runs)}
+These are the recipe's figures with TESS and URDU in training. The shipped weights learn from RAVDESS alone, so on
+unseen RAVDESS actors expect similar figures, and on other corpora and languages lower ones.
+
+## Known limits
+- Acted speech of 24 (here 20) North-American actors reading two sentences; real conversations are subtler.
+- Eight labels only: any other state (boredom, contempt, pain) is forced onto one of them.
+- English only in training; other languages score far lower (see the leave-one-corpus-out rows).
+- What fails: clips shorter than about a second; music, laughter or singing; several voices at once (the model
+  assumes one speaker per clip or stretch; use `ser predict --segments` on long recordings); synthetic speech and other
+  input unlike the training data still gets a confident-looking label — no out-of-distribution flag yet.
+- A whole-file answer on a long recording averages its parts: use `--segments` for a timeline.
+
+## Rebuilding it
+    {COMMAND}
+
+- made by ser_nb {bundle.version} on {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M UTC}, training took {seconds/60:.1f} min
+- `model.keras` SHA-256: `{_sha256(path/'model.keras')}`
+- `head.json` SHA-256: `{_sha256(path/'head.json')}`
+- `context_head.json` SHA-256: `{_sha256(path/'context_head.json')}`
+"""
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--data', type=Path, default=ROOT.parent/'shared'/'data'/'ravdess', help='RAVDESS folder')
+    ap.add_argument('--seed', type=int, default=0)
+    ap.add_argument('--out', type=Path, default=ROOT/'ser_nb'/'models'/'ser_cnn')
+    ap.add_argument('--cache', type=Path, default=None, help='feature cache root (default: the user cache)')
+    ap.add_argument('--card-only', action='store_true', help='rewrite MODEL_CARD.md for the bundle already in --out')
+    a = ap.parse_args()
+    from ser_nb.data import load_corpus
+    from ser_nb.model import train, load_bundle
+    runs = json.loads((ROOT/'nbs'/'full_run.json').read_text())
+    if a.card_only:
+        bundle = load_bundle(a.out); meta = json.loads((a.out/'release.json').read_text())
+    else:
+        df = load_corpus(a.data)
+        if set(df.corpus) != {'RAVDESS'}: sys.exit(f"{a.data}: the shipped model trains on RAVDESS alone (found {sorted(set(df.corpus))})")
+        t = time.perf_counter()
+        bundle, hist, skipped = train(df, model='ser_cnn', seed=a.seed, cache_root=a.cache, progress=True)
+        meta = dict(clips=len(df) - len(skipped), seconds=round(time.perf_counter() - t))
+        if a.out.exists():
+            for f in a.out.iterdir(): f.unlink()
+        bundle.save(a.out)
+        (a.out/'release.json').write_text(json.dumps(meta))
+    (a.out/'MODEL_CARD.md').write_text(card(bundle, path=a.out, clips=meta['clips'], seconds=meta['seconds'], runs=runs))
+    print(f"{a.out}: {meta['clips']} clips, trained in {meta['seconds']} s; card: {a.out/'MODEL_CARD.md'}")
+    print('\n'.join(l for l in (a.out/'MODEL_CARD.md').read_text().splitlines() if 'SHA-256' in l))
+
+
+if __name__ == '__main__': main()
