@@ -365,12 +365,22 @@ def cmd_predict(args) -> int:
     if args.scheduler and (args.segments or args.adapt): return _fail("--segments and --adapt run on this machine; leave out --scheduler")
     bundle = _load_for_prediction(args.model)
     if args.scheduler: return _predict_on_cluster(args)
-    if args.adapt and not args.segments: return _predict_adapted(bundle, args.files, args.json)
-    failed = 0
-    for f in args.files:
-        failed += _predict_segments(bundle, f, args.json, args.adapt) if args.segments else _predict_whole(bundle, f, args.json)
-        sys.stdout.flush()
+    if args.adapt and not args.segments: failed = _predict_adapted(bundle, args.files, args.json)
+    else:
+        failed = 0
+        for f in args.files:
+            failed += _predict_segments(bundle, f, args.json, args.adapt) if args.segments else _predict_whole(bundle, f, args.json)
+            sys.stdout.flush()
+    _note_seen(bundle, args.files)
     return 1 if failed else 0
+
+def _note_seen(bundle, files) -> None:
+    "One stderr line when files are named (RAVDESS, TESS, ... names) as speakers the model was trained on."
+    from ser_nb.data import parse_name
+    seen = sorted({s for s in (((parse_name(f) or {}).get('speaker')) for f in files) if s in set(bundle.train_speakers)})
+    if seen: print(f"ser: note: by their names, files are from {len(seen)} speaker{'s' if len(seen) > 1 else ''} the model was "
+                   f"trained on ({', '.join(seen[:4])}{' …' if len(seen) > 4 else ''}): these answers say little about unseen voices",
+                   file=sys.stderr)
 
 def _usage(args, msg) -> int:
     print(f"usage: ser predict [--model MODEL] FILE [FILE ...]\nser predict: error: {msg}", file=sys.stderr); return 2
