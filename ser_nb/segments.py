@@ -16,7 +16,7 @@ from .data import AudioError, _check_file, _quiet_decoder, _open_reason, _riff_d
 __all__ = ['Segment', 'SegmentEmotion', 'resample_blocks', 'audio_blocks', 'SegmentSettings', 'FrameLevels', 'Segmenter',
            'speech_segments', 'speech_like', 'noise', 'with_pauses', 'boundary_errors', 'owners', 'segment_emotions',
            'recording_context', 'microphone_blocks', 'predict_file', 'compilation_cache', 'lean_imports',
-           'plot_timeline', 'recording_from_clips']
+           'plot_timeline', 'recording_figure', 'recording_widget', 'recording_from_clips']
 
 # %% ../nbs/07_segments.ipynb #1c213198
 def _mono(x) -> np.ndarray:
@@ -416,28 +416,82 @@ def plot_timeline(y:np.ndarray,        # the recording, mono
                   truth:list=None,      # [(start, end, emotion)] known for the recording, drawn under it
                   ax=None,              # matplotlib axes; None: a new figure
                  ):                     # the axes
-    "Waveform with each stretch coloured by its predicted emotion and shaded by its probability; true emotions below."
+    "Waveform with each stretch coloured by its predicted emotion, as high as its probability; true emotions below."
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
-    from matplotlib.colors import LinearSegmentedColormap
     from ser_nb.eda import emotion_palette
     if ax is None: _, ax = plt.subplots(figsize=(12, 3.2))
     used = {s.emotion for s in segments} | {t[2] for t in truth or []}
     pal = emotion_palette(sorted(used))
     step = max(1, len(y)//4000)                                          # an envelope, not every sample
     env = np.abs(y[:len(y)//step*step]).reshape(-1, step).max(axis=1); env = env/(env.max() or 1)
-    for s in segments:
-        ax.axvspan(s.start, s.end, ymin=0.3, ymax=1, color=pal[s.emotion], alpha=0.15 + 0.75*s.probabilities[s.emotion], lw=0)
+    lo, hi = -1.1, 1.05                                                  # the bars' floor and full height (data units)
+    for s in segments:                                                   # colour: the emotion; height: its probability
+        ax.fill_between([s.start, s.end], lo, lo + (hi - lo)*s.probabilities[s.emotion], color=pal[s.emotion], alpha=0.75, lw=0)
     ax.fill_between(np.arange(len(env))*step/sr, -env, env, color='k', lw=0)
     for a, b, e in truth or []: ax.broken_barh([(a, b - a)], (-1.9, 0.5), color=pal[e])
     ax.set(xlim=(0, len(y)/sr), ylim=(-2, 1.05), xlabel='time (s)', ylabel='emotion', yticks=[-1.65, 0],
            yticklabels=['true', 'predicted'], title='Emotion of each stretch of speech')
     ax.legend(handles=[Patch(color=pal[l], label=l) for l in pal if l in used], title='emotion', frameon=False,
               loc='upper left', bbox_to_anchor=(1.08, 1))
-    shade = LinearSegmentedColormap.from_list('shade', [(0, 0, 0, 0.15), (0, 0, 0, 0.9)])
-    cb = ax.figure.colorbar(plt.cm.ScalarMappable(cmap=shade, norm=plt.Normalize(0, 1)), ax=ax, pad=0.01, fraction=0.03)
-    cb.set_label('probability (shade)')
+    prob = ax.secondary_yaxis('right', functions=(lambda y: (y - lo)/(hi - lo), lambda q: lo + q*(hi - lo)))
+    prob.set_ylabel('probability (bar height)'); prob.set_yticks([0, 0.5, 1])
     return ax
+
+# %% ../nbs/07_segments.ipynb #68631de3
+def recording_figure(bundle,                    # a loaded model bundle (e.g. `load_bundle()`, the shipped model)
+                     path:str|Path,              # a recording
+                     *, adapt:bool=False,        # judge each stretch in the context of the recording
+                     long_seconds:float=8.0,     # longer than this: a timeline of its stretches; else one answer
+                    ):                           # (matplotlib figure, one line saying what it shows)
+    "What the model hears in one recording: the probabilities of a short clip, or the timeline of a long one."
+    import matplotlib.pyplot as plt, soundfile as sf, pandas as pd
+    from ser_nb.data import load_audio
+    try: seconds = sf.info(str(path)).duration
+    except Exception as e: raise AudioError(f"{path}: not an audio file this machine can read ({type(e).__name__})") from None
+    if seconds <= long_seconds:
+        label, probs = predict_file(bundle, path)
+        fig, ax = plt.subplots(figsize=(7, 3))
+        ax.barh(list(probs)[::-1], list(probs.values())[::-1], color='0.6')
+        ax.barh([label], [probs[label]], color='C3')
+        ax.set(xlim=(0, 1), xlabel='probability', ylabel='emotion', title=f'{Path(path).name}: {label}')
+        return fig, f"{Path(path).name} ({seconds:.1f} s): {label} ({probs[label]:.0%})"
+    segs = list(segment_emotions(bundle, path, adapt=adapt))
+    y, _ = load_audio(path, sr=bundle.features.sr)
+    fig, ax = plt.subplots(figsize=(12, 3.2))
+    plot_timeline(y, sr=bundle.features.sr, segments=segs, ax=ax)
+    ax.set_title(f"{Path(path).name}: each stretch {'adapted to the recording' if adapt else 'on its own'}")
+    share = pd.Series({s.emotion: 0.0 for s in segs})
+    for s in segs: share[s.emotion] += s.end - s.start
+    share = (share/share.sum()).sort_values(ascending=False) if len(segs) else share
+    return fig, (f"{Path(path).name} ({seconds:.1f} s): {len(segs)} stretches of speech; share of speech time: "
+                 + ', '.join(f"{e} {v:.0%}" for e, v in share.items()) if len(segs) else f"{Path(path).name}: no speech found")
+
+def recording_widget(bundle,                     # a loaded model bundle
+                     *, adapt:bool=True,          # long recordings: judge each stretch in the context of the recording
+                    ):                            # an ipywidgets VBox; `.show(path)` does what an upload does
+    "Upload a recording in JupyterLab and see what the model hears in it (`recording_figure`)."
+    import ipywidgets as W, tempfile, matplotlib.pyplot as plt
+    from IPython.display import display
+    up = W.FileUpload(accept='.wav,.flac,.ogg,.mp3,audio/*', multiple=False, description='your recording')
+    out, note = W.Output(), W.HTML('WAV, FLAC or OGG, any sample rate, mono or stereo; nothing leaves this machine.')
+    box = W.VBox([W.HBox([up, note]), out])
+    def show(path):
+        out.clear_output()
+        try: fig, line = recording_figure(bundle, path, adapt=adapt)
+        except (AudioError, ValueError, OSError) as e:
+            with out: print(e)
+            return None
+        with out: print(line); display(fig)
+        plt.close(fig)
+        return line
+    def uploaded(change):
+        for f in change['new']:
+            with tempfile.NamedTemporaryFile(suffix=Path(f['name']).suffix, delete=False) as t: t.write(bytes(f['content']))
+            show(t.name)
+    up.observe(uploaded, names='value')
+    box.show, box.upload, box.output = show, up, out
+    return box
 
 # %% ../nbs/07_segments.ipynb #0f224b53
 def recording_from_clips(paths:list,           # audio files, joined in this order
