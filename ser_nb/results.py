@@ -271,7 +271,8 @@ def stored_run(path:str|Path,     # JSON file holding the results of the full ru
     import datetime, platform, time
     path = Path(path)
     runs = json.loads(path.read_text()) if path.exists() else {}
-    if rerun or name not in runs:
+    computed = rerun or name not in runs
+    if computed:
         t = time.perf_counter(); result = compute()
         meta = dict(date=datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC'),
                     machine=f"{platform.machine()}, {os.cpu_count()} cores", seconds=round(time.perf_counter() - t))
@@ -279,7 +280,7 @@ def stored_run(path:str|Path,     # JSON file holding the results of the full ru
         runs[name] = dict(meta=meta, result=result)
         path.write_text(json.dumps(runs))
     meta = runs[name]['meta']
-    print(f"{name}: {'computed now' if rerun else 'from the full run'} of {meta['date']} ({meta['machine']}, "
+    print(f"{name}: {'computed now' if computed else 'from the full run'} of {meta['date']} ({meta['machine']}, "
           f"{meta['seconds']/60:.1f} min)")
     return runs[name]['result'], meta
 
