@@ -38,7 +38,7 @@ setuptools.setup(
     package_data = {cfg['lib_path']: ['models/*/*']},   # the shipped model bundle and its card
     install_requires = requirements,
     extras_require={ 'dev': dev_requirements,
-                     **{k: shlex.split(cfg.get(f'{k}_requirements', '')) for k in ('vad', 'live', 'cluster')} },
+                     **{k: shlex.split(cfg.get(f'{k}_requirements', '')) for k in ('vad', 'live', 'cluster', 'export')} },
     dependency_links = cfg.get('dep_links','').split(),
     python_requires  = '>=' + cfg['min_python'],
     long_description = open('README.md', encoding='utf-8').read(),
