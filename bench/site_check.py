@@ -15,7 +15,12 @@ Not a unit test: CI runs it after the notebooks' tests. It
    images and records how many decoded (naturalWidth > 0); every image must load, and nothing
    (script, stylesheet, image, audio, video, iframe) may come from another origin;
 4. takes screenshots of index.html and of 06_results.html (or the last numbered page) and checks
-   they are not blank (pixel standard deviation and share of non-white pixels).
+   they are not blank (pixel standard deviation and share of non-white pixels);
+5. checks classes of reader-facing mistakes (issue 24): every in-page link, `#x` or `page.html#x`, reaches an id
+   of its page; and in the notebooks' committed outputs, no local path (/tmp/..., /root/..., /work/..., /home/...,
+   /Users/...) and no stale version ("made by ser_nb X, this is Y" with Y not the installed version).
+   Pages in WARN_ONLY (notebooks being rewritten elsewhere) are reported as warnings, not failures.
+   Figures without axis labels are not checked: the committed PNGs do not say what their axes are called.
 
 It prints one line per check and exits 1 if any failed (2 if it could not run at all).
 """
@@ -57,11 +62,46 @@ f.src = page;
 </script></body></html>
 """
 
-failures = []
-def report(ok:bool, what:str):
-    "Print one check's result and remember failures."
-    print(f"[{'ok' if ok else 'FAIL'}] {what}", flush=True)
-    if not ok: failures.append(what)
+failures, warnings = [], []
+def report(ok:bool, what:str, warn_only:bool=False):
+    "Print one check's result and remember failures (or, with `warn_only`, warnings)."
+    print(f"[{'ok' if ok else 'WARN' if warn_only else 'FAIL'}] {what}", flush=True)
+    if not ok: (warnings if warn_only else failures).append(what)
+
+# Pages whose notebooks are being rewritten elsewhere (issue 24): their findings in the checks of step 5 are printed as
+# warnings until those notebooks are fixed; remove a name here once its notebook passes.
+WARN_ONLY = {'05_model', '06_results', '07_segments', '10_cli', 'index'}
+
+_re_local_path = re.compile(r'(?<![\w.~-])(?:/tmp/|/private/var/|/var/folders/|/root/|/work/|/home/[^/\s]+/|/Users/[^/\s]+/)[^\s\'"<>),;]*')
+_re_version_claim = re.compile(r'made by ser_nb (\S+?), this is (\S+?)[;,.]?(?=\s|$)')
+
+def output_texts(nb:dict):
+    "(cell number, text) of every text output of a notebook: streams, plain text, HTML, markdown, errors."
+    for i, c in enumerate(nb.get('cells', [])):
+        for o in c.get('outputs', []) or []:
+            parts = [o.get('text', '')] + [v for k, v in (o.get('data') or {}).items() if k.startswith('text/')]
+            if o.get('output_type') == 'error': parts += [o.get('evalue', '')]
+            yield i, ''.join(''.join(p) if isinstance(p, list) else str(p) for p in parts)
+
+def output_problems(nb:dict, version:str) -> dict:
+    "Local paths and stale version claims in a notebook's outputs: {'paths': [(cell, path)], 'versions': [(cell, claim)]}."
+    found = {'paths': [], 'versions': []}
+    for i, text in output_texts(nb):
+        found['paths'] += [(i, m.group(0)[:70]) for m in _re_local_path.finditer(text)]
+        found['versions'] += [(i, m.group(0)) for m in _re_version_claim.finditer(text) if m.group(2) != version]
+    return found
+
+def broken_anchors(out:Path, pages:list) -> dict:
+    "Page name -> links `#x` / `page.html#x` whose page has no element with id `x` (links only, not code that shows one)."
+    import html as _html
+    ids = {p.name: {_html.unescape(i) for i in re.findall(r'\bid="([^"]+)"', p.read_text(encoding='utf-8'))} for p in pages}
+    res = {}
+    for p in pages:
+        s = p.read_text(encoding='utf-8')
+        bad = [f'{page or ""}#{frag}' for page, frag in re.findall(r'<a\b[^>]*?\bhref="([^"#:/?]*\.html)?#([^"]*)"', s)
+               if frag and (page or p.name) in ids and _html.unescape(frag) not in ids[page or p.name]]
+        if bad: res[p.name] = sorted(set(bad))
+    return res
 
 def find_chromium(install:bool=True) -> str|None:
     "Path of a Chromium binary; installs Debian's chromium with apt-get when missing and allowed."
@@ -143,6 +183,21 @@ def main():
         dead = sorted(h for h in local if not (out/h).is_file())
         report(not dead, f'{p.name}: links to {len(local)} local pages, all present' + (f'; missing {dead[:5]}' if dead else ''))
 
+    anchors = broken_anchors(out, pages)
+    for p in pages:
+        bad = anchors.get(p.name, [])
+        report(not bad, f'{p.name}: every in-page link reaches an id' + (f'; broken {bad[:5]}' if bad else ''),
+               warn_only=p.stem in WARN_ONLY)
+    from ser_nb import __version__
+    for nb_path in notebook_order(ROOT/'nbs'):
+        try: nb = json.loads(nb_path.read_text(encoding='utf-8'))
+        except (OSError, ValueError) as e: report(False, f'{nb_path.name}: cannot read ({e})'); continue
+        found = output_problems(nb, __version__)
+        report(not found['paths'], f'{nb_path.name}: no local paths in outputs'
+               + (f"; found {len(found['paths'])}, e.g. {found['paths'][:3]}" if found['paths'] else ''), warn_only=nb_path.stem in WARN_ONLY)
+        report(not found['versions'], f'{nb_path.name}: no stale version in outputs (this is {__version__})'
+               + (f"; found {found['versions'][:3]}" if found['versions'] else ''), warn_only=nb_path.stem in WARN_ONLY)
+
     browser = find_chromium(install=not a.no_install)
     if not browser:
         print('FAIL: no chromium and it could not be installed', flush=True); sys.exit(2)
@@ -172,7 +227,10 @@ def main():
     finally:
         server.shutdown()
         (out/PROBE).unlink(missing_ok=True)
-    print(f"{'FAILED' if failures else 'PASSED'}: {len(failures)} failed check(s); site in {out}", flush=True)
+    if warnings:
+        print(f'{len(warnings)} warning(s), on pages in WARN_ONLY ({", ".join(sorted(WARN_ONLY))}):', flush=True)
+        for w in warnings: print(f'  WARN {w}', flush=True)
+    print(f"{'FAILED' if failures else 'PASSED'}: {len(failures)} failed check(s), {len(warnings)} warning(s); site in {out}", flush=True)
     sys.exit(1 if failures else 0)
 
 if __name__ == '__main__': main()

@@ -539,6 +539,7 @@ def compare_plot(y:np.ndarray,      # original mono waveform
         img = librosa.display.specshow(S, sr=sr, hop_length=n_fft//4, x_axis='time', y_axis='hz', ax=axes[1, col],
                                        vmin=-80, vmax=0)
     axes[0, 1].set(ylabel=None); axes[1, 1].set(ylabel=None)
+    for ax in axes[1]: ax.set_xlabel('time (s)')
     fig.colorbar(img, ax=axes[1, :], format='%+2.0f dB', label='dB re original peak')
     fig.suptitle(title)
     return fig

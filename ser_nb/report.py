@@ -25,10 +25,11 @@ from tqdm.auto import tqdm
 
 # %% auto #0
 __all__ = ['ReportError', 'tiny_notebook', 'png_output', 'notebook_order', 'ApiDoc', 'doc_from_source', 'doc_from_object',
-           'doc_html', 'quarto_options', 'split_title_cell', 'drop_widget_outputs', 'hide_nbdev_cells',
-           'strip_directive_lines', 'source_details', 'add_api_docs', 'image_alt_text', 'process_notebook',
-           'offline_html', 'embed_local_images', 'notebook_body', 'site_css', 'page_toc', 'Page', 'page_html',
-           'default_nbs_path', 'api_index', 'link_api_names', 'notebook_links', 'render_site', 'remote_references',
+           'doc_html', 'quarto_options', 'split_title_cell', 'drop_widget_outputs', 'quarto_link_attributes',
+           'hide_nbdev_cells', 'strip_directive_lines', 'source_details', 'add_api_docs', 'image_alt_text',
+           'process_notebook', 'offline_html', 'embed_local_images', 'notebook_body', 'site_css', 'page_toc',
+           'heading_slug', 'slug_headings', 'page_ids', 'resolve_anchors', 'Page', 'page_html', 'default_nbs_path',
+           'api_index', 'link_api_names', 'notebook_links', 'link_chapter_names', 'render_site', 'remote_references',
            'strip_ansi_text', 'notebook_markdown', 'render_readme', 'execute_notebooks', 'numbered_notebooks',
            'build_report']
 
@@ -255,6 +256,31 @@ def drop_widget_outputs(cell):
     if cell.cell_type == 'code' and cell.get('outputs'):
         cell.outputs = [o for o in cell.outputs if _widget_mime not in (o.get('data') or {})]
 
+_re_attr_link = re.compile(r'\[([^\]\n]*)\]\(([^)\s]+)\)\{([^}\n]*)\}')
+_re_attr = re.compile(r'([\w-]+)="([^"]*)"|\.([\w-]+)|#([\w-]+)')
+def _attr_link(m) -> str:
+    "HTML `<a>` for a Quarto link with attributes, `[text](url){key=\"value\" .class}`."
+    attrs, classes = {}, []
+    for key, value, cls, ident in _re_attr.findall(m.group(3)):
+        if key: attrs[key] = value
+        elif cls: classes.append(cls)
+        elif ident: attrs['id'] = ident
+    if classes: attrs['class'] = ' '.join(classes)
+    return (f'<a href="{_esc(m.group(2))}"' + ''.join(f' {k}="{_esc(v)}"' for k, v in attrs.items())
+            + f'>{_inline_code(m.group(1))}</a>')
+
+_re_link_or_code = re.compile(_re_attr_link.pattern + r'|```.*?```|`[^`\n]*`', re.S)
+def _html_attr_links(md:str) -> str:
+    "`md` with its Quarto attribute links as HTML; code spans and fenced blocks (scanned past) are left as written."
+    return _re_link_or_code.sub(lambda m: _attr_link(m) if m.group(1) is not None else m.group(0), md)
+
+def quarto_link_attributes(cell):
+    "Turn Quarto's `[text](url){attributes}` (as in `show_doc`'s source link) into HTML, in prose and in markdown outputs."
+    if cell.cell_type == 'markdown': cell.source = _html_attr_links(cell.source); return
+    for o in cell.get('outputs') or []:
+        md = (o.get('data') or {}).get('text/markdown')
+        if md: o['data']['text/markdown'] = _html_attr_links(''.join(md))
+
 _hidden_dirs = {'default_exp', 'exporti', 'hide'}
 def hide_nbdev_cells(cell):
     "Drop `#| default_exp` and `#| exporti` cells (and `#| hide`), which nbdev never shows."
@@ -293,12 +319,25 @@ def _public_defs(source) -> list:
     return [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
             and not n.name.startswith('_')]
 
+def _defined_names(source) -> list:
+    "Names a cell defines at the top level: functions and classes, then assigned names; ['imports'] for imports only."
+    try: tree = ast.parse(source)
+    except SyntaxError: return []
+    defs = [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+    assigned = [t.id for n in tree.body if isinstance(n, (ast.Assign, ast.AnnAssign))
+                for t in (n.targets if isinstance(n, ast.Assign) else [n.target]) if isinstance(t, ast.Name)]
+    names = list(dict.fromkeys(defs + assigned))
+    if not names and any(isinstance(n, (ast.Import, ast.ImportFrom)) for n in tree.body): return ['imports']
+    return names
+
 def source_details(source:str, # code of an exported cell
-                   names:list=(), # the public names it defines, for the label
+                   names:list=(), # the public names it defines, for the label; default: what the code defines
                   ) -> str:       # one line of HTML: a folded, highlighted copy of `source`
     "A `<details>` block that shows `source` when opened, labelled with the names it defines."
     code = highlight(source.strip('\n'), PythonLexer(), HtmlFormatter(cssclass='highlight')).strip()
-    label = 'Source' + (f": {', '.join(names)}" if names else '')
+    names = list(names) or _defined_names(source)
+    shown = names[:4] + ([f'{len(names)-4} more'] if len(names) > 4 else [])
+    label = 'Source' + (f": {', '.join(shown)}" if shown else '')
     # one line (newlines as &#10;), so that the markdown renderer passes the block through untouched
     return f'<details class="api-source"><summary>{_esc(label)}</summary>' + code.replace('\n', '&#10;') + '</details>'
 
@@ -366,7 +405,7 @@ class image_alt_text:
 
 def _nbdev_procs(lib, live, docs, fold=True):
     procs = [split_title_cell, FrontmatterProc, populate_language, strip_ansi, hide_line, filter_stream_, rm_header_dash,
-             hide_, clean_magics, strip_hidden_metadata, quarto_options, drop_widget_outputs]
+             hide_, clean_magics, strip_hidden_metadata, quarto_options, drop_widget_outputs, quarto_link_attributes]
     if docs: procs.append(type('add_api_docs', (add_api_docs,), dict(lib=lib, live=live, fold=fold)))
     return procs + [hide_nbdev_cells, strip_directive_lines, image_alt_text]
 
@@ -448,7 +487,7 @@ h1:hover .anchor-link,h2:hover .anchor-link,h3:hover .anchor-link{visibility:vis
 .input_area .highlight,.api-doc .highlight{background:#f6f8fa;border:1px solid #e6e8eb;border-radius:4px}
 .highlight pre{margin:0;padding:.6rem .8rem;overflow-x:auto;font-size:.88rem;line-height:1.45}
 pre,code{font-family:SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace}
-a.api-link:hover{text-decoration:none} a.api-link code{text-decoration:underline dotted}
+a.api-link:hover,a.chapter-link:hover{text-decoration:none} a.api-link code,a.chapter-link code{text-decoration:underline dotted}
 p code,li code,td code{background:#f2f4f6;padding:.1rem .25rem;border-radius:3px;font-size:.88em;color:#7d12ba}
 .output_area pre{margin:0 0 0 .8rem;padding:.3rem .8rem;border-left:2px solid lightsalmon;font-size:.85rem;
  overflow-x:auto;white-space:pre-wrap}
@@ -469,9 +508,18 @@ details.api-source .highlight{background:#f6f8fa;border:1px solid #e6e8eb;border
 .output_html img{max-width:100%;height:auto}
 .api-doc .highlight pre{white-space:pre-wrap}
 .output_html{overflow-x:auto}
-footer{margin-top:3rem;color:#868e96;font-size:.8rem;border-top:1px solid #e3e6ea;padding-top:.5rem}
-@media (max-width:1400px){.layout{grid-template-columns:230px minmax(0,1fr)}.toc{display:none}}
-@media (max-width:760px){.layout{display:block}.sidebar{position:static;height:auto}main{padding:1rem}}
+.page-nav{display:flex;justify-content:space-between;gap:1rem;margin-top:3rem;padding-top:1rem;border-top:1px solid #e3e6ea}
+.page-nav a{display:block;max-width:48%;padding:.5rem .9rem;border:1px solid #dee2e6;border-radius:6px}
+.page-nav a:hover{text-decoration:none;background:#f7f8fa}
+.page-nav .next{margin-left:auto;text-align:right}
+.page-nav small{display:block;color:#868e96;font-size:.8rem}
+footer{margin-top:1.5rem;color:#868e96;font-size:.8rem;border-top:1px solid #e3e6ea;padding-top:.5rem}
+@media (max-width:1400px){.layout{grid-template-columns:210px minmax(0,1fr) 200px}main{padding:2rem 1.8rem}.toc{padding:2rem .8rem}}
+@media (max-width:1100px){.layout{grid-template-columns:210px minmax(0,1fr)}.sidebar{grid-row:1/span 2}
+ main{grid-column:2;grid-row:2}.toc{grid-column:2;grid-row:1;position:static;height:auto;max-height:40vh;padding:1rem 1.8rem 0}
+ .toc ul{columns:2}}
+@media (max-width:760px){.layout{display:block}.sidebar{position:static;height:auto}main{padding:1rem}.toc{padding:1rem;max-height:none}
+ .toc ul{columns:1}}
 """
 
 def site_css(nbs_path:str|Path|None=None) -> str:
@@ -487,6 +535,51 @@ def page_toc(body:str) -> list:
     "(level, id, text) for each `h2`/`h3` with an id in `body`."
     strip = lambda s: html.unescape(re.sub(r'<[^>]+>', '', s)).replace('¶', '').strip()
     return [(int(l), i, strip(t)) for l, i, t in _re_heading.findall(body)]
+
+# %% ../nbs/09_report.ipynb #d1a2b3c5
+def heading_slug(text:str) -> str:
+    "Pandoc's identifier for a heading `text` (Quarto's): lower case, spaces as hyphens, other punctuation dropped."
+    s = ''.join(ch for ch in text.strip().lower() if ch.isalnum() or ch in '_-.' or ch.isspace())
+    s = re.sub(r'\s+', '-', s)
+    s = s[next((i for i, ch in enumerate(s) if ch.isalpha()), len(s)):]
+    return s or 'section'
+
+_re_any_heading = re.compile(r'<h([1-6])\b([^>]*?)\bid="([^"]+)"([^>]*)>(.*?)</h\1>', re.S | re.I)
+def slug_headings(body:str, # HTML of a page, from `notebook_body`
+                 ) -> str:  # the same, its headings with Pandoc's identifiers and the page's links following them
+    "Give the headings nbconvert made (those with an anchor link) Pandoc's identifiers; links to them follow."
+    taken, renamed = set(re.findall(r'\bid="([^"]+)"', body)), {}
+    def _sub(m):
+        level, pre, old, post, inner = m.groups()
+        if f'class="anchor-link" href="#{old}"' not in inner: return m.group(0)   # not nbconvert's (an API card)
+        base = heading_slug(html.unescape(re.sub(r'<[^>]+>', '', inner)).replace('¶', ''))
+        new, k = base, 0
+        while new != old and new in taken: k += 1; new = f'{base}-{k}'
+        taken.add(new); renamed.setdefault(old, new)   # links to a repeated id: its first heading
+        return f'<h{level}{pre}id="{new}"{post}>' + inner.replace(f'href="#{old}"', f'href="#{new}"') + f'</h{level}>'
+    body = _re_any_heading.sub(_sub, body)
+    return re.sub(r'(<a\b[^>]*?\bhref=")#([^"]+)"', lambda m: f'{m.group(1)}#{renamed.get(m.group(2), m.group(2))}"', body)
+
+def page_ids(body:str) -> set:
+    "Every `id` in the HTML `body`, unescaped: what `#fragment` links can reach."
+    return {html.unescape(i) for i in re.findall(r'\bid="([^"]+)"', body)}
+
+def _anchor_key(fragment:str) -> str: return heading_slug(html.unescape(fragment).replace('-', ' '))
+
+_re_fragment_link = re.compile(r'(<a\b[^>]*?\bhref=")([^"#:/?]*\.html)?#([^"]+)(")')   # links, not code that shows one
+def resolve_anchors(body:str,  # HTML of a page
+                    ids:dict,   # page file name -> its ids (`page_ids`)
+                    *, here:str, # this page's file name
+                   ) -> str:    # the same, with links that miss only by case or punctuation pointed at their target
+    "Point each `#x` or `page.html#x` link at the id it means when the spelling differs only in case, spaces or punctuation."
+    keys = {page: {_anchor_key(i): i for i in sorted(have, reverse=True)} for page, have in ids.items()}
+    def _sub(m):
+        page, fragment = m.group(2), html.unescape(m.group(3))
+        target = page or here
+        if target not in ids or fragment in ids[target]: return m.group(0)
+        found = keys[target].get(_anchor_key(fragment))
+        return m.group(0) if found is None else f'{m.group(1)}{m.group(2) or ""}#{_esc(found)}{m.group(4)}'
+    return _re_fragment_link.sub(_sub, body)
 
 # %% ../nbs/09_report.ipynb #1dda0da9
 @dataclass
@@ -512,6 +605,12 @@ def page_html(page:Page,    # the page to render
         f'<li class="toc-h{l}"><a href="#{_esc(i)}">{_esc(t)}</a></li>' for l, i, t in toc) + '</ul>') if toc else ''
     desc = f'<div class="description">{_inline_code(page.description)}</div>' if page.description else ''
     title = f'{page.title} – {site_title}' if site_title and site_title != page.title else page.title
+    k = next((j for j, p in enumerate(pages) if p.href == page.href), None)
+    near = [] if k is None else [('prev', 'Previous', '← ', pages[k-1] if k > 0 else None),
+                                 ('next', 'Next', '', pages[k+1] if k+1 < len(pages) else None)]
+    pager = ''.join(f'<a class="{c}" href="{_esc(p.href)}"><small>{w}</small>{a}{_esc(p.title)}{" →" if c == "next" else ""}</a>'
+                    for c, w, a, p in near if p is not None)
+    pager = f'<nav class="page-nav">{pager}</nav>' if pager else ''
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -529,6 +628,7 @@ def page_html(page:Page,    # the page to render
 <main>
 <header><h1 class="title">{_esc(page.title)}</h1>{desc}</header>
 {body}
+{pager}
 <footer>Rendered from <code>{_esc(page.path.name)}</code> by <code>ser_nb.report</code>, offline.</footer>
 </main>
 <aside class="toc">{toc_html}</aside>
@@ -582,6 +682,20 @@ def notebook_links(body:str, # HTML of a page
     "Point links to a notebook of the site at its page, as Quarto does."
     return _re_nb_link.sub(lambda m: m.group(1) + hrefs.get(m.group(2), m.group(2)) + m.group(3), body)
 
+_re_chapter_code = re.compile(r'(<a\b[^>]*>.*?</a>)|<code>(?:nbs/)?([\w.-]+?)(\.ipynb)?</code>', re.S)
+def link_chapter_names(body:str,  # HTML of a page
+                       hrefs:dict, # notebook file name -> its page, e.g. {'06_results.ipynb': '06_results.html'}
+                       *, here:str='', # this page's file name: a chapter does not link to itself
+                      ) -> str:
+    "Turn a chapter named in inline code, `06_results` or `06_results.ipynb`, into a link to its page."
+    def _sub(m):
+        if m.group(1): return m.group(0)
+        name, ext = m.group(2), m.group(3)
+        href = hrefs.get(name + '.ipynb')
+        if href is None or href == here or not (ext or re.match(r'^\d+_', name)): return m.group(0)
+        return f'<a class="chapter-link" href="{_esc(href)}">{m.group(0)}</a>'
+    return _re_chapter_code.sub(_sub, body)
+
 _MANIFEST = '.ser_nb_site'
 def _forget_stale_pages(out:Path, hrefs:list):
     "Delete pages an earlier build wrote into `out` that this build did not (a renamed notebook); keep the rest."
@@ -610,10 +724,14 @@ def render_site(nbs_path:str|Path|None=None, # notebook folder; default: the nbd
         pages.append(Page(p, p.with_suffix('.html').name, str(fm.get('title') or p.stem), str(fm.get('description') or '')))
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     css, api = site_css(nbs_path), api_index(pages, processed)
+    hrefs, bodies = {p.path.name: p.href for p in pages}, {}
     for page, nb in zip(pages, processed):
-        try: body = link_api_names(embed_local_images(notebook_body(nb), nbs_path), api, here=page.href)
+        try: body = slug_headings(link_api_names(embed_local_images(notebook_body(nb), nbs_path), api, here=page.href))
         except Exception as e: raise ReportError(f'{page.path}: nbconvert failed ({type(e).__name__}: {e})') from None
-        body = notebook_links(body, {p.path.name: p.href for p in pages})
+        bodies[page.href] = link_chapter_names(notebook_links(body, hrefs), hrefs, here=page.href)
+    ids = {href: page_ids(body) for href, body in bodies.items()}
+    for page in pages:
+        body = resolve_anchors(bodies[page.href], ids, here=page.href)
         (out/page.href).write_text(page_html(page, body, pages, site_title=title, css=css), encoding='utf-8')
     _forget_stale_pages(out, [p.href for p in pages])
     index = out/'index.html'
@@ -707,6 +825,15 @@ def _failed_cell(nb) -> int|None:
 
 def _is_slow(cell) -> bool: return any(l.strip().replace(' ', '') == '#|slow' for l in cell.source.splitlines())
 
+@contextlib.contextmanager
+def _quiet_logger(name:str, level:int=logging.ERROR):
+    "Raise logger `name` to `level` for the block (tornado warns `Got events for closed stream` as kernels shut down)."
+    log = logging.getLogger(name)
+    old = log.level
+    log.setLevel(level)
+    try: yield
+    finally: log.setLevel(old)
+
 _TIMED_OUT = 'CellTimeoutError'
 _quiet_log = logging.getLogger('ser_nb.report.kernel')
 _quiet_log.addHandler(logging.NullHandler()); _quiet_log.propagate = False
@@ -735,7 +862,7 @@ def execute_notebooks(paths:list,                # notebooks to run, in order; e
     from nbconvert.preprocessors import CellExecutionError
     from nbclient.exceptions import CellTimeoutError
     paths = [Path(p) for p in paths]
-    with _kernel_env(data):
+    with _kernel_env(data), _quiet_logger('tornado.general'):
         bar = tqdm(paths, desc='notebooks', unit='nb', file=sys.stderr)
         for p in bar:
             bar.set_postfix_str(p.name)

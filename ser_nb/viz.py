@@ -288,9 +288,12 @@ def clip_figure(clip:pd.Series,     # one clip row: path, emotion, speaker
 
 # %% ../nbs/02_audio_viz.ipynb #7cf86946
 #| include: false
+_ANY = ''   # the value of a dropdown's "any" (None would show as an empty box: ipywidgets reads it as "no selection")
 def _options(df, col):
     vals = sorted(df[col].dropna().unique(), key=str) if col in df else []
-    return [('any', None)] + [(str(v), v) for v in vals]
+    return [('any', _ANY)] + [(str(v), v) for v in vals]
+
+def _chosen(value): return None if value in (None, _ANY) else value
 
 def explorer(df:pd.DataFrame,   # clip table (as from `load_corpus`)
              *, sr:int=16000,    # loading rate
@@ -298,9 +301,9 @@ def explorer(df:pd.DataFrame,   # clip table (as from `load_corpus`)
     "Interactive clip explorer: dropdowns for corpus, emotion, speaker and intensity, a clip slider, plots and a player."
     import ipywidgets as W
     check_clips(df, 'path', 'emotion', 'speaker', what='explorer')
-    drops = {k: W.Dropdown(options=_options(df, k), value=None, description=k, disabled=k not in df,
+    drops = {k: W.Dropdown(options=_options(df, k), value=_ANY, description=k, disabled=k not in df,
                            layout=W.Layout(width='220px')) for k in FILTERS}
-    take = W.IntSlider(0, min=0, max=0, description='clip', continuous_update=False)
+    take = W.IntSlider(1, min=1, max=1, description='clip', continuous_update=False)   # numbered from 1, as "3 of 100"
     info, out = W.HTML(), W.Output()
     box = W.VBox([W.HBox(list(drops.values())), W.HBox([take, info]), out])
     box.selected, box.figure = None, None
@@ -310,8 +313,9 @@ def explorer(df:pd.DataFrame,   # clip table (as from `load_corpus`)
         found = clip_choices(df, **{k: v for k, v in dict(corpus=corpus, emotion=emotion, speaker=speaker,
                                                               intensity=intensity).items() if k in df})
         out.clear_output(wait=True)
-        if found.empty:
-            info.value, box.selected = '<i>no clip matches</i>', None
+        if found.empty:                       # the previous clip's figure and player go: nothing is shown
+            info.value, box.selected, box.figure = '<i>no clip matches</i>', None, None
+            with out: display(HTML('<i>no clip matches these filters</i>'))
             return None
         i = min(max(0, take_index), len(found) - 1)
         clip = found.iloc[i]
@@ -327,16 +331,20 @@ def explorer(df:pd.DataFrame,   # clip table (as from `load_corpus`)
         if busy[0]: return                   # resetting the slider below must not redraw twice
         busy[0] = True
         try:
-            if change is not None and change['owner'] is drops['corpus']:     # offer only that corpus's speakers
-                sub, keep = df if change['new'] is None else df[df.corpus == change['new']], drops['speaker'].value
-                drops['speaker'].options = _options(sub, 'speaker')
-                drops['speaker'].value = keep if keep in set(sub.speaker) else None
-            filters = {k: d.value for k, d in drops.items()}
+            if change is not None and change['owner'] is drops['corpus']:  # offer only that corpus's speakers, intensities
+                sub = df if _chosen(change['new']) is None else df[df.corpus == change['new']]
+                for k in ('speaker', 'intensity'):
+                    if k not in df: continue
+                    keep = drops[k].value
+                    drops[k].options = _options(sub, k)
+                    drops[k].value = keep if keep in set(sub[k].dropna()) else _ANY
+                    drops[k].disabled = len(drops[k].options) == 1              # TESS has no intensity: only "any"
+            filters = {k: _chosen(d.value) for k, d in drops.items()}
             n = len(clip_choices(df, **{k: v for k, v in filters.items() if k in df}))
-            if change is not None and change['owner'] is not take: take.value = 0
-            take.max = max(0, n - 1)
+            if change is not None and change['owner'] is not take: take.value = 1
+            take.max, take.disabled = max(1, n), n <= 1
         finally: busy[0] = False
-        update(**filters, take_index=take.value)
+        update(**filters, take_index=take.value - 1)
 
     for w in [*drops.values(), take]: w.observe(on_change, names='value')
     box.update, box.controls, box.info, box.sr = update, dict(drops, clip=take), info, sr
@@ -344,7 +352,8 @@ def explorer(df:pd.DataFrame,   # clip table (as from `load_corpus`)
     return box
 
 def _select(name, options, value):
-    opts = ''.join(f"<option{' selected' if v == value else ''}>{html.escape(label)}</option>" for label, v in options)
+    opts = ''.join(f"<option{' selected' if v == (_ANY if value is None else value) else ''}>{html.escape(label)}</option>"
+                   for label, v in options)
     return f'<label style="margin-right:1.2em">{name} <select disabled>{opts}</select></label>'
 
 def explorer_snapshot(box,           # an `explorer`, set to the clip to show
@@ -353,7 +362,7 @@ def explorer_snapshot(box,           # an `explorer`, set to the clip to show
     "A static picture of `explorer` for pages without a kernel: its controls as set, its figure and a player."
     c = box.controls
     head = ''.join(_select(k, c[k].options, c[k].value) for k in FILTERS)
-    head += (f'<br><label>clip <input type="range" min="0" max="{c["clip"].max}" value="{c["clip"].value}" disabled></label> '
+    head += (f'<br><label>clip <input type="range" min="1" max="{c["clip"].max}" value="{c["clip"].value}" disabled></label> '
              f'{box.info.value}')
     if box.selected is None: return HTML(f'<div class="explorer-snapshot">{head}</div>')
     buf = io.BytesIO()
