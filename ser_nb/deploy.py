@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 # %% auto #0
-__all__ = ['OPSET', 'same_pads', 'onnx_model', 'save_onnx', 'OnnxNet']
+__all__ = ['OPSET', 'same_pads', 'onnx_model', 'save_onnx', 'OnnxNet', 'LightBundle', 'load_light']
 
 # %% ../nbs/12_deploy.ipynb #75a9c983
 def same_pads(length:int,      # the sequence's length
@@ -260,3 +260,47 @@ class OnnxNet:
             raise ValueError(f"{self.path}: the network takes batches of shape {self.input_shape}, not {x.shape}")
         return self.session.run(['probabilities'], {'logmel': x})[0]
     def __repr__(self): return f"OnnxNet({str(self.path)!r}: {self.input_shape} -> {self.output_shape})"
+
+# %% ../nbs/12_deploy.ipynb #10cffd33
+@dataclass
+class LightBundle:
+    "A bundle loaded for prediction only: the network from its ONNX file, the heads as numbers; Keras never imported."
+    model:OnnxNet            # the network (`predict_on_batch`, `input_shape`, `output_shape`, as Keras's)
+    spec:object              # name, features, train settings, stats_weight, adapt_weight (what prediction reads of a `ModelSpec`)
+    labels:list
+    train_speakers:list
+    seed:int
+    head:object              # `ser_nb.infer.StatsHead` or None
+    version:str
+    context_head:object=None # `ser_nb.infer.ContextHead` or None
+    @property
+    def features(self): return self.spec.features
+
+def load_light(path:str|Path=None, # a bundle folder; None: the model shipped in the package
+               *, threads:int=1,    # onnxruntime threads
+              ) -> LightBundle|None: # None when the bundle has no ONNX network (load it with `ser_nb.model.load_bundle`)
+    "Load a bundle for prediction without Keras, checking every file against `bundle.json` as `load_bundle` does."
+    from types import SimpleNamespace
+    from ser_nb.infer import (shipped_model, ModelError, FeatureSettings, _read_meta, _load_head, _load_context_head,
+                              _bundle_error, _sha256)
+    if path is None:
+        path = shipped_model()
+        if not (path/'bundle.json').exists():
+            raise ModelError(f"no model given, and this install ships none ({path} is missing): train one with `ser train`")
+    path = Path(path)
+    meta = _read_meta(path)
+    f = path/'model.onnx'
+    if not isinstance(meta.get('onnx_sha256'), str): return None
+    if not f.exists(): raise _bundle_error(path, "the model's ONNX network (model.onnx) is missing")
+    if _sha256(f) != meta['onnx_sha256']: raise _bundle_error(f, "does not match bundle.json (modified or replaced); refusing to load it")
+    try:
+        feats = FeatureSettings.from_dict(meta['features'])
+        spec = SimpleNamespace(name=meta['model'], flat=False, features=feats, train=SimpleNamespace(**meta['train']),
+                               stats_weight=float(meta.get('stats_weight') or 0.0), adapt_weight=float(meta.get('adapt_weight') or 0.0))
+    except (TypeError, ValueError) as e: raise _bundle_error(path/'bundle.json', f"damaged bundle metadata ({e})") from None
+    net = OnnxNet(f, threads=threads)
+    want_in, want_out = (None, feats.n_features, spec.train.frames, 1), (None, len(meta['labels']))
+    if net.input_shape != want_in or net.output_shape != want_out:
+        raise _bundle_error(f, f"network shapes {net.input_shape}->{net.output_shape} do not fit the bundle ({want_in}->{want_out})")
+    return LightBundle(net, spec, meta['labels'], meta['train_speakers'], meta.get('seed', 0), _load_head(path, meta, spec),
+                       meta['ser_nb_version'], _load_context_head(path, meta, spec))

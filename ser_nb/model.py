@@ -16,59 +16,15 @@ from .data import EMOTIONS, load_audio, check_speakers, SpeakerLeakError, AudioE
 from .features import FeatureSettings, FeatureCache, FeatureStore, extract_features, frame_energy, features as clip_matrix
 from .augment import (noise_profile, add_mel_noise, stretch_frames, shift_bands, band_limit, spec_augment, mixup,
                             extract_variants)
+from .infer import *                  # prediction's numpy half (05_inference): inputs, heads, contexts, fusion
+from .infer import (_sha256, _bundle_error, _read_meta, _load_head, _load_context_head, _predict_padded, _matrix,
+                          _choose)
+
 
 # %% auto #0
-__all__ = ['MIN_CONTEXT_SECONDS', 'MIN_CONTEXT_CLIPS', 'SEED_FEATURES', 'MODELS', 'DEFAULT_MODEL', 'BUNDLE_FORMAT', 'ADAPT',
-           'ModelError', 'normalise', 'drop_pauses', 'fit_frames', 'windows', 'TrainSettings', 'ClipBatches',
-           'seed_cnn', 'ser_cnn', 'StdPooling1D', 'AttentiveStatsPooling1D', 'utterance_stats', 'StatsHead', 'Context',
-           'ContextHead', 'ModelSpec', 'model_spec', 'speaker_weights', 'fit', 'fuse', 'predict_matrices',
-           'clip_context', 'can_adapt', 'predict_in_contexts', 'ModelBundle', 'shipped_model', 'load_bundle',
-           'usable_clips', 'predict_table', 'corpus_labels', 'train', 'predict_proba', 'predict', 'synthetic_corpus']
-
-# %% ../nbs/05_model.ipynb #dd647e09
-class ModelError(ValueError):
-    "A model bundle that cannot be used, or a model asked to do what it cannot."
-
-def normalise(X:np.ndarray,     # (bands, frames) clip features
-              *, scale:str='band', # 'band': each band to unit variance; 'clip': one scale for the whole clip
-             ) -> np.ndarray:     # zero mean per band over the clip
-    "Per-utterance, per-band mean removal and variance normalisation."
-    if scale not in ('band', 'clip'): raise ValueError(f"normalise: scale must be 'band' or 'clip', not {scale!r}")
-    X = X.astype(np.float32)
-    if scale == 'band': return (X - X.mean(axis=1, keepdims=True)) / (X.std(axis=1, keepdims=True) + 1e-5)
-    X = X - X.mean(axis=1, keepdims=True)
-    return X / (np.sqrt((X**2).mean()) + 1e-5)
-
-def drop_pauses(X:np.ndarray,      # (bands, frames) log-mel in dB
-                *, top_db:float=25.0, # drop frames more than this many dB below the loudest frame
-                min_frames:int=20,    # keep everything if fewer frames than this would remain
-               ) -> np.ndarray:       # (bands, frames kept)
-    "Only the frames that carry speech: the clip's pauses and silences removed."
-    e = frame_energy(X.astype(np.float64))
-    keep = e >= e.max() - top_db
-    return X[:, keep] if keep.sum() >= min_frames else X
-
-def fit_frames(X:np.ndarray,        # (bands, frames)
-               *, frames:int,        # window length wanted
-               start:int|None=None,  # first frame; None centres the window
-              ) -> np.ndarray:       # (bands, frames): cropped, or a short clip repeated until long enough
-    "Crop `X` to exactly `frames` frames, repeating a short clip (looping keeps its statistics; zeros would not)."
-    n = X.shape[1]
-    if n < frames: return np.tile(X, (1, math.ceil(frames/n)))[:, :frames]
-    s = (n - frames)//2 if start is None else min(max(start, 0), n - frames)
-    return X[:, s:s+frames]
-
-def windows(X:np.ndarray,       # (bands, frames), normalised
-            *, frames:int,       # window length
-            max_windows:int=5,   # this many windows for a clip of ordinary length ...
-            hop:int=None,        # ... unless hop is given: then one window every `hop` frames (long recordings)
-           ) -> np.ndarray:      # (windows, bands, frames)
-    "Evenly spaced windows covering `X` (one looped window if it is short)."
-    n = X.shape[1]
-    if n <= frames: return fit_frames(X, frames=frames)[None]
-    count = max(2, math.ceil((n - frames)/hop) + 1) if hop else max_windows
-    starts = np.linspace(0, n - frames, count).round().astype(int)
-    return np.stack([X[:, s:s+frames] for s in starts])
+__all__ = ['SEED_FEATURES', 'MODELS', 'DEFAULT_MODEL', 'ADAPT', 'TrainSettings', 'ClipBatches', 'seed_cnn', 'ser_cnn',
+           'StdPooling1D', 'AttentiveStatsPooling1D', 'ModelSpec', 'model_spec', 'speaker_weights', 'fit',
+           'ModelBundle', 'load_bundle', 'usable_clips', 'predict_table', 'corpus_labels', 'train', 'synthetic_corpus']
 
 # %% ../nbs/05_model.ipynb #199cac56
 @dataclass(frozen=True)
@@ -217,119 +173,6 @@ class AttentiveStatsPooling1D(keras.layers.Layer):
     def compute_output_shape(self, shape): return (shape[0], 2*shape[-1])
     def get_config(self): return {**super().get_config(), 'units': self.units}
 
-# %% ../nbs/05_model.ipynb #82aeb83e
-def utterance_stats(X:np.ndarray, # (n_mels, frames) log-mel in dB relative to the clip's peak
-                   ) -> np.ndarray: # (449,) float32 for 64 bands
-    "Level-independent summary statistics of a log-mel matrix."
-    from scipy.fft import dct
-    X = X.astype(np.float64)
-    mf = dct(X, type=2, axis=0, norm='ortho')[:30]
-    e = 10*np.log10((10**(X/10)).mean(axis=0) + 1e-10)
-    flux = np.abs(np.diff(X, axis=1)).mean(axis=1) if X.shape[1] > 1 else np.zeros(len(X))
-    dyn = [e.std(), np.percentile(e, 90) - np.percentile(e, 10), (e > e.max() - 20).mean(), X.shape[1]/100,
-           np.abs(np.diff(e)).mean() if len(e) > 1 else 0.0]
-    parts = [X.mean(1), X.std(1), mf.mean(1), mf.std(1), flux, np.percentile(X, [10, 50, 90], axis=1).ravel(), dyn]
-    return np.concatenate([np.ravel(p) for p in parts]).astype(np.float32)
-
-@dataclass
-class StatsHead:
-    "Standardisation and multinomial logistic regression on `utterance_stats`, stored as plain numbers."
-    mean:np.ndarray; scale:np.ndarray; coef:np.ndarray; intercept:np.ndarray
-
-    @classmethod
-    def fit(cls, F:np.ndarray, y:np.ndarray, *, n_classes:int, C:float=0.05, weight:np.ndarray=None) -> StatsHead:
-        "Fit on statistics `F` (clips × 449) and class indices `y`, each clip counting `weight` (None: 1)."
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.preprocessing import StandardScaler
-        w = np.ones(len(F)) if weight is None else np.asarray(weight, dtype=np.float64)/np.mean(weight)
-        sc = StandardScaler().fit(F, sample_weight=w)
-        lr = LogisticRegression(C=C, max_iter=3000).fit(sc.transform(F), y, sample_weight=w)
-        coef, icpt = np.zeros((n_classes, F.shape[1])), np.full(n_classes, -1e4)  # a class absent from training is never chosen
-        coef[lr.classes_], icpt[lr.classes_] = lr.coef_ if len(lr.classes_) > 2 else np.vstack([-lr.coef_, lr.coef_])/2, \
-                                                lr.intercept_ if len(lr.classes_) > 2 else np.r_[-lr.intercept_, lr.intercept_]/2
-        return cls(sc.mean_, sc.scale_, coef, icpt)
-
-    def predict_proba(self, F:np.ndarray) -> np.ndarray:
-        z = ((F - self.mean)/self.scale) @ self.coef.T + self.intercept
-        z = np.exp(z - z.max(axis=1, keepdims=True))
-        return z / z.sum(axis=1, keepdims=True)
-
-    def to_dict(self) -> dict: return {k: np.asarray(v).tolist() for k, v in asdict(self).items()}
-    @classmethod
-    def from_dict(cls, d:dict) -> StatsHead:
-        h = cls(**{k: np.asarray(d[k], dtype=np.float64) for k in ('mean', 'scale', 'coef', 'intercept')})
-        n, k = h.coef.shape
-        if h.mean.shape != (k,) or h.scale.shape != (k,) or h.intercept.shape != (n,) or not all(
-            np.isfinite(a).all() for a in (h.mean, h.scale, h.coef)) or (h.scale <= 0).any():
-            raise ValueError("inconsistent statistics head")
-        return h
-
-# %% ../nbs/05_model.ipynb #31105754
-MIN_CONTEXT_SECONDS = 10.0  # speech a context needs before the model adapts to it
-MIN_CONTEXT_CLIPS = 3       # clips (or stretches of speech) a context needs
-
-@dataclass
-class Context:
-    "The voice and channel of some clips, from their utterance statistics alone: running sums, so it can grow."
-    n:int=0              # clips
-    seconds:float=0.0    # their speech, in seconds
-    total:np.ndarray=None    # sum of their statistics
-    squares:np.ndarray=None  # sum of their squares
-
-    def add(self, F:np.ndarray, seconds:float) -> Context:
-        "Add clips' statistics `F` (clips × features) and their total speech in seconds; returns self."
-        F = np.atleast_2d(np.asarray(F, dtype=np.float64))
-        if self.total is None: self.total, self.squares = np.zeros(F.shape[1]), np.zeros(F.shape[1])
-        self.n += len(F); self.seconds += float(seconds)
-        self.total += F.sum(axis=0); self.squares += (F**2).sum(axis=0)
-        return self
-
-    @property
-    def mean(self) -> np.ndarray: return self.total/self.n
-    @property
-    def var(self) -> np.ndarray: return np.maximum(self.squares/self.n - self.mean**2, 0.0)
-    @property
-    def enough(self) -> bool: return self.n >= MIN_CONTEXT_CLIPS and self.seconds >= MIN_CONTEXT_SECONDS
-    def __repr__(self): return f"Context({self.n} clips, {self.seconds:.1f} s of speech{'' if self.enough else ', too little to adapt'})"
-
-@dataclass
-class ContextHead:
-    "A `StatsHead` on statistics normalised within their context (speaker, recording, stream)."
-    head:StatsHead
-    within:np.ndarray   # training speakers' pooled within-speaker standard deviation of each statistic
-    prior:float=5.0     # a context's spread is shrunk towards `within` with the weight of this many clips
-
-    def normalised(self, F:np.ndarray, ctx:Context) -> np.ndarray:
-        "`F` relative to its context: minus the context's mean, over its (shrunk) spread."
-        var = (ctx.n*ctx.var + self.prior*self.within**2)/(ctx.n + self.prior)
-        return (np.asarray(F, dtype=np.float64) - ctx.mean)/np.sqrt(var + 1e-12)
-
-    def predict_proba(self, F:np.ndarray, ctx:Context) -> np.ndarray: return self.head.predict_proba(self.normalised(F, ctx))
-
-    @classmethod
-    def fit(cls, F:np.ndarray, y:np.ndarray, speakers, *, n_classes:int, weight:np.ndarray=None, prior:float=5.0,
-            C:float=0.05) -> ContextHead:
-        "Fit on each training speaker's clips normalised by that speaker's context (speakers with two emotions or more)."
-        speakers, y = np.asarray(speakers), np.asarray(y)
-        groups = [np.flatnonzero(speakers == s) for s in np.unique(speakers)]
-        groups = [ii for ii in groups if len(set(y[ii])) >= 2 and len(ii) >= MIN_CONTEXT_CLIPS]
-        if not groups: raise ModelError("a context head needs training speakers with at least two emotions each")
-        ctxs = [Context().add(F[ii], 0.0) for ii in groups]
-        within = np.sqrt(sum(c.n*c.var for c in ctxs)/sum(c.n for c in ctxs))
-        self = cls(None, within, prior)
-        Z = np.concatenate([self.normalised(F[ii], c) for ii, c in zip(groups, ctxs)])
-        idx = np.concatenate(groups)
-        self.head = StatsHead.fit(Z, y[idx], n_classes=n_classes, C=C, weight=None if weight is None else np.asarray(weight)[idx])
-        return self
-
-    def to_dict(self) -> dict: return dict(head=self.head.to_dict(), within=self.within.tolist(), prior=self.prior)
-    @classmethod
-    def from_dict(cls, d:dict) -> ContextHead:
-        h = cls(StatsHead.from_dict(d['head']), np.asarray(d['within'], dtype=np.float64), float(d['prior']))
-        if h.within.shape != h.head.mean.shape or not np.isfinite(h.within).all() or (h.within < 0).any() or h.prior < 0:
-            raise ValueError("inconsistent context head")
-        return h
-
 # %% ../nbs/05_model.ipynb #e221d291
 @dataclass(frozen=True)
 class ModelSpec:
@@ -450,94 +293,7 @@ def fit(spec:ModelSpec,           # what to train
         except ModelError as e: warnings.warn(f"{e}: this model will not adapt to a context")
     return ModelBundle(model, spec, list(labels), sorted(set(train.speaker)), seed, head=head, context_head=chead), hist.history
 
-# %% ../nbs/05_model.ipynb #d6b11139
-def fuse(P:np.ndarray, H:np.ndarray, # the network's and the statistics head's probabilities (clips × classes)
-         *, weight:float,            # the head's weight
-        ) -> np.ndarray:             # fused probabilities (clips × classes)
-    "A weighted geometric mean of two opinions, renormalised: (1 - weight)·log P + weight·log H."
-    L = (1 - weight)*np.log(P + 1e-7) + weight*np.log(H + 1e-7)
-    L = np.exp(L - L.max(axis=1, keepdims=True))
-    return L / L.sum(axis=1, keepdims=True)
-
-def predict_matrices(bundle:ModelBundle,   # a trained model (from `fit`, `train` or `load_bundle`)
-                     mats:list[np.ndarray], # clip feature matrices (as `features` returns them)
-                     *, context:Context=None, # the clips' voice and channel (`clip_context`); None or too little: each clip alone
-                     batch_size:int=64,
-                    ) -> np.ndarray:        # (clips, classes) probabilities
-    "Class probabilities for each clip: the network's averaged over windows, fused with the statistics head if any."
-    spec, model = bundle.spec, bundle.model
-    if spec.flat: return _predict_padded(model, np.stack(mats)[..., None], batch_size=batch_size)
-    frames = spec.train.frames
-    gated = mats if spec.train.pause_db is None else [drop_pauses(M, top_db=spec.train.pause_db) for M in mats]
-    wins = [windows(normalise(M, scale=spec.train.scale), frames=frames, hop=frames//2 if M.shape[1] > 4*frames else None)
-            for M in gated]
-    owner = np.repeat(np.arange(len(wins)), [len(w) for w in wins])
-    P = _predict_padded(model, np.concatenate(wins)[..., None], batch_size=batch_size)
-    P = np.stack([P[owner == i].mean(axis=0) for i in range(len(wins))])
-    if bundle.head is None or not spec.stats_weight: return P
-    F = np.stack([utterance_stats(M) for M in mats])
-    if context is not None and context.enough and bundle.context_head is not None and spec.adapt_weight:
-        return fuse(P, bundle.context_head.predict_proba(F, context), weight=spec.adapt_weight)
-    return fuse(P, bundle.head.predict_proba(F), weight=spec.stats_weight)
-
-def clip_context(bundle:ModelBundle,     # the model that will use the context
-                 mats:list[np.ndarray],   # feature matrices of the clips that share a voice and channel
-                 *, into:Context=None,    # a context to grow (a recording or stream so far); None: a new one
-                ) -> Context:
-    "The context of some clips: their utterance statistics and how much speech they hold (pauses not counted)."
-    s = bundle.spec
-    gated = mats if s.train.pause_db is None else [drop_pauses(M, top_db=s.train.pause_db) for M in mats]
-    return (into if into is not None else Context()).add(np.stack([utterance_stats(M) for M in mats]),
-                                                         sum(M.shape[1] for M in gated)*s.features.hop_length/s.features.sr)
-
-def can_adapt(bundle:ModelBundle) -> bool:
-    "Whether the model has a context head to adapt with."
-    return bundle.context_head is not None and bool(bundle.spec.adapt_weight)
-
-def predict_in_contexts(bundle:ModelBundle,   # a trained model
-                        mats:list[np.ndarray], # clip feature matrices
-                        groups,                # one key per clip: clips with the same key share a voice and channel
-                        *, what:str='context', # what a group is, for the warning ('speaker', 'recording', ...)
-                       ) -> np.ndarray:        # (clips, classes) probabilities
-    "Probabilities with each group of clips adapted to itself; a group with too little speech is predicted clip by clip."
-    if not can_adapt(bundle):
-        warnings.warn(f"model {bundle.spec.name} cannot adapt (it has no context head): each clip predicted on its own")
-        return predict_matrices(bundle, mats)
-    groups = np.asarray(groups, dtype=object)
-    if len(groups) != len(mats): raise ValueError(f"predict_in_contexts: {len(mats)} clips but {len(groups)} group keys")
-    P, small = np.zeros((len(mats), len(bundle.labels))), []
-    for g in pd.unique(groups):
-        ii = np.flatnonzero(groups == g)
-        ctx = clip_context(bundle, [mats[i] for i in ii])
-        if not ctx.enough: small.append((g, ctx))
-        P[ii] = predict_matrices(bundle, [mats[i] for i in ii], context=ctx if ctx.enough else None)
-    if small:
-        g, ctx = small[0]
-        warnings.warn(f"{len(small)} {what}{'s' if len(small) > 1 else ''} with too little speech to adapt to"
-                      f" ({'e.g. ' if len(small) > 1 else ''}{g}: {ctx.n} clip{'s' if ctx.n != 1 else ''}, {ctx.seconds:.1f} s; "
-                      f"needs {MIN_CONTEXT_SECONDS:g} s in {MIN_CONTEXT_CLIPS} clips): "
-                      f"{'their clips' if len(small) > 1 else 'its clips'} predicted each on its own")
-    return P
-
-def _predict_padded(model, x, *, batch_size=64):
-    "Predict in batches padded to a power of two, so the compiled function sees few distinct shapes."
-    out = []
-    for s in range(0, len(x), batch_size):
-        b = x[s:s+batch_size]; n = len(b)
-        pad = (1 << (n - 1).bit_length()) - n
-        if pad: b = np.concatenate([b, np.zeros((pad,) + b.shape[1:], b.dtype)])
-        out.append(np.asarray(model.predict_on_batch(b))[:n])
-    return np.concatenate(out)
-
 # %% ../nbs/05_model.ipynb #77b56e3d
-BUNDLE_FORMAT = 1
-
-def _sha256(p:Path) -> str:
-    h = hashlib.sha256()
-    with open(p, 'rb') as f:
-        for chunk in iter(lambda: f.read(1 << 20), b''): h.update(chunk)
-    return h.hexdigest()
-
 @dataclass
 class ModelBundle:
     "A trained model with everything needed to use it: labels, spec, training speakers."
@@ -565,44 +321,25 @@ class ModelBundle:
             (path/'.context_head.json.tmp').write_text(json.dumps(self.context_head.to_dict()))
             os.replace(path/'.context_head.json.tmp', path/'context_head.json')
         elif (path/'context_head.json').exists(): (path/'context_head.json').unlink()
+        try:                                   # the network as ONNX too, for prediction without Keras (12_deploy)
+            from ser_nb.deploy import save_onnx
+            save_onnx(self.model, path/'model.onnx'); onnx_sha = _sha256(path/'model.onnx')
+        except (ImportError, ValueError):      # onnx not installed, or a network the exporter does not handle (seed_cnn)
+            onnx_sha = None
+            if (path/'model.onnx').exists(): (path/'model.onnx').unlink()
         meta = dict(format=BUNDLE_FORMAT, ser_nb_version=self.version, model=self.spec.name, labels=list(self.labels),
                     sample_rate=self.features.sr, features=self.features.to_dict(), train=asdict(self.spec.train),
                     train_speakers=sorted(self.train_speakers), seed=self.seed,
                     model_sha256=_sha256(path/'model.keras'),
                     head_sha256=_sha256(path/'head.json') if self.head is not None else None,
                     stats_weight=self.spec.stats_weight, adapt_weight=self.spec.adapt_weight if self.context_head is not None else 0.0,
-                    context_head_sha256=_sha256(path/'context_head.json') if self.context_head is not None else None)
+                    context_head_sha256=_sha256(path/'context_head.json') if self.context_head is not None else None,
+                    onnx_sha256=onnx_sha)
         (path/'.bundle.json.tmp').write_text(json.dumps(meta, indent=1)); os.replace(path/'.bundle.json.tmp', path/'bundle.json')
         return path
 
+
 # %% ../nbs/05_model.ipynb #674e5d6b
-def _bundle_error(path, reason): return ModelError(f"{path}: {reason}")
-
-def _read_meta(path:Path) -> dict:
-    f = path/'bundle.json'
-    if not path.is_dir(): raise _bundle_error(path, "no such model folder")
-    if not f.exists() or not (path/'model.keras').exists():
-        raise _bundle_error(path, "not a model bundle (needs bundle.json and model.keras; train one with `ser train`)")
-    try: meta = json.loads(f.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as e: raise _bundle_error(f, f"damaged bundle metadata ({e})") from None
-    need = dict(format=int, ser_nb_version=str, model=str, labels=list, sample_rate=int, features=dict, train=dict,
-                train_speakers=list, model_sha256=str)
-    for k, t in need.items():
-        if not isinstance(meta.get(k), t): raise _bundle_error(f, f"damaged bundle metadata: {k!r} missing or not a {t.__name__}")
-    if meta['format'] != BUNDLE_FORMAT:
-        raise _bundle_error(f, f"bundle format {meta['format']} is not this ser_nb's ({BUNDLE_FORMAT}); retrain the model")
-    if meta['ser_nb_version'].split('.')[:2] != __version__.split('.')[:2]:
-        raise _bundle_error(f, f"made by ser_nb {meta['ser_nb_version']}, this is {__version__}; retrain with this version")
-    labels = meta['labels']
-    if not labels or len(set(labels)) != len(labels) or not all(isinstance(l, str) and l for l in labels):
-        raise _bundle_error(f, "damaged bundle metadata: labels must be distinct non-empty names")
-    return meta
-
-def shipped_model() -> Path:
-    "The folder of the model that ships inside the package (`ser_nb/models/ser_cnn`)."
-    import ser_nb
-    return Path(ser_nb.__file__).parent/'models'/DEFAULT_MODEL
-
 def load_bundle(path:str|Path=None, # a folder written by `ModelBundle.save` (e.g. by `ser train`); None: the shipped model
                ) -> ModelBundle:
     "Load and verify a model bundle; refuse anything tampered with, damaged or foreign."
@@ -633,25 +370,6 @@ def load_bundle(path:str|Path=None, # a folder written by `ModelBundle.save` (e.
     return ModelBundle(model, spec, meta['labels'], meta['train_speakers'], meta.get('seed', 0), head, meta['ser_nb_version'],
                        context_head=chead)
 
-def _load_head(path:Path, meta:dict, spec:ModelSpec) -> StatsHead|None:
-    if not spec.stats_weight: return None
-    f = path/'head.json'
-    if not f.exists() or not isinstance(meta.get('head_sha256'), str): raise _bundle_error(path, "the model's statistics head (head.json) is missing")
-    if _sha256(f) != meta['head_sha256']: raise _bundle_error(f, "does not match bundle.json (modified or replaced); refusing to load it")
-    try: head = StatsHead.from_dict(json.loads(f.read_text()))
-    except (ValueError, KeyError, TypeError) as e: raise _bundle_error(f, f"damaged statistics head ({e})") from None
-    if head.coef.shape[0] != len(meta['labels']): raise _bundle_error(f, "statistics head does not fit the labels")
-    return head
-
-def _load_context_head(path:Path, meta:dict, spec:ModelSpec) -> ContextHead|None:
-    if not spec.adapt_weight: return None
-    f = path/'context_head.json'
-    if not f.exists() or not isinstance(meta.get('context_head_sha256'), str): raise _bundle_error(path, "the model's context head (context_head.json) is missing")
-    if _sha256(f) != meta['context_head_sha256']: raise _bundle_error(f, "does not match bundle.json (modified or replaced); refusing to load it")
-    try: head = ContextHead.from_dict(json.loads(f.read_text()))
-    except (ValueError, KeyError, TypeError) as e: raise _bundle_error(f, f"damaged context head ({e})") from None
-    if head.head.coef.shape[0] != len(meta['labels']): raise _bundle_error(f, "context head does not fit the labels")
-    return head
 
 # %% ../nbs/05_model.ipynb #6bd6d7a7
 def usable_clips(df:pd.DataFrame,      # labelled clips
@@ -701,49 +419,6 @@ def train(df:pd.DataFrame,             # labelled clips (from `load_corpus`)
     bundle, hist = fit(spec, df, cache=cache, labels=labels, seed=seed, verbose=2 if progress else 0, jobs=jobs,
                        progress=progress)
     return bundle, hist, skipped
-
-# %% ../nbs/05_model.ipynb #defe4e1b
-def _matrix(bundle:ModelBundle, source, sr:int|None) -> tuple[np.ndarray, bool]:
-    "Feature matrix of a file or waveform under the bundle's settings, and whether the audio is silent."
-    s = bundle.features
-    if isinstance(source, (str, Path)):
-        y, _ = load_audio(source, sr=s.sr, offset=s.offset, duration=s.duration)
-    else:
-        if sr is None: raise ValueError("a waveform needs its sample rate: predict(bundle, y, sr=...)")
-        y = np.asarray(source, dtype=np.float32)
-        if y.ndim == 2: y = y.mean(axis=0 if y.shape[0] < y.shape[1] else 1)
-        if y.size == 0 or not np.isfinite(y).all(): raise AudioError("waveform: empty or has NaN/infinite samples")
-        if sr != s.sr:
-            import soxr; y = soxr.resample(y, sr, s.sr, quality='HQ').astype(np.float32)
-        a = int(round(s.offset*s.sr)); y = y[a:a + int(round(s.duration*s.sr))] if s.duration else y[a:]
-        if y.size == 0: raise AudioError("waveform: nothing left after the model's read window")
-    silent = float(np.sqrt(np.mean(y.astype(np.float64)**2))) < 1e-4
-    return clip_matrix(y, settings=s), silent
-
-def predict_proba(bundle:ModelBundle, sources:list, *, sr:int=None, context:Context=None) -> tuple[np.ndarray, list[bool]]:
-    "Probabilities (clips × bundle labels) for files or waveforms (in `context`, if given), and which were silent."
-    mats, silent = zip(*[_matrix(bundle, x, sr) for x in sources])
-    return predict_matrices(bundle, list(mats), context=context), list(silent)
-
-def predict(bundle:ModelBundle,   # a loaded bundle
-            source,                # an audio file path, or a waveform (needs `sr`)
-            *, sr:int=None,        # the waveform's sample rate
-            labels:list=None,      # choose among these labels only (default: all the bundle's)
-           ) -> tuple[str, dict]:  # (emotion, {label: probability})
-    "Emotion of one clip, with the probabilities."
-    P, silent = predict_proba(bundle, [source], sr=sr)
-    if silent[0]: warnings.warn(f"{source if isinstance(source, (str, Path)) else 'waveform'}: the clip is silent; "
-                                "its prediction means little")
-    return _choose(P[0], bundle.labels, labels)
-
-def _choose(p:np.ndarray, all_labels:list, labels:list=None) -> tuple[str, dict]:
-    if labels is not None:
-        unknown = set(labels) - set(all_labels)
-        if unknown: raise ModelError(f"the model does not know {sorted(unknown)}; it knows {all_labels}")
-        keep = [all_labels.index(l) for l in labels]
-        p, all_labels = p[keep]/p[keep].sum(), [all_labels[i] for i in keep]
-    probs = {l: float(v) for l, v in zip(all_labels, p)}
-    return max(probs, key=probs.get), probs
 
 # %% ../nbs/05_model.ipynb #15b9ce9d
 def synthetic_corpus(folder:str|Path,      # folder to write Actor_XX/ sub-folders into

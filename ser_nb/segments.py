@@ -277,14 +277,14 @@ SegmentEmotion = namedtuple('SegmentEmotion', 'start end emotion probabilities')
 
 def _segment_matrices(bundle, part:list) -> list:
     "Feature matrices of stretches, each as the model would read a clip of its own."
-    from ser_nb.model import _matrix
+    from ser_nb.infer import _matrix
     f = bundle.features                              # a model that skips `offset` seconds of a clip gets them as silence
     lead = np.zeros(int(round(f.offset*f.sr)), np.float32)
     return [_matrix(bundle, np.concatenate([lead, s.audio]), f.sr)[0] for s in part]
 
 def _predicted(bundle, segments:list, batch_size:int, context=None, grow:bool=False) -> Iterator[SegmentEmotion]:
     "Predict stretches a batch at a time, in `context` once it has enough speech (`grow`: each stretch joins it first)."
-    from ser_nb.model import predict_matrices, clip_context
+    from ser_nb.infer import predict_matrices, clip_context
     for i in range(0, len(segments), batch_size):
         part = segments[i:i + batch_size]
         if not part: continue
@@ -304,7 +304,7 @@ def segment_emotions(bundle,                  # a loaded model bundle (`ser_nb.m
                      adapt:bool=False,         # predict in the context of the recording (a file: two passes; a stream: as it goes)
                     ) -> Iterator[SegmentEmotion]: # (start, end, emotion, probabilities) per stretch of speech
     "Emotion of each stretch of speech in a recording or a live stream, as it is found; memory bounded at any length."
-    from ser_nb.model import Context, can_adapt, MIN_CONTEXT_SECONDS, MIN_CONTEXT_CLIPS
+    from ser_nb.infer import Context, can_adapt, MIN_CONTEXT_SECONDS, MIN_CONTEXT_CLIPS
     target, context, grow = bundle.features.sr, None, False
     if adapt and not can_adapt(bundle):
         warnings.warn(f"model {bundle.spec.name} cannot adapt (it has no context head): each stretch predicted on its own")
@@ -334,9 +334,9 @@ def recording_context(bundle,                 # a loaded model bundle
                       path:str|Path,          # audio file of any length
                       *, settings:SegmentSettings=SegmentSettings(), # how speech is found and cut
                       block_seconds:float=1.0, batch_size:int=16,
-                     ):                       # `ser_nb.model.Context` of the recording's stretches of speech
+                     ):                       # `ser_nb.infer.Context` of the recording's stretches of speech
     "The context of a recording (its voices and channel), from its stretches of speech, in one pass with flat memory."
-    from ser_nb.model import Context, clip_context
+    from ser_nb.infer import Context, clip_context
     context, seg, pending = Context(), Segmenter(sr=bundle.features.sr, settings=settings), []
     def add(part):
         if part: clip_context(bundle, _segment_matrices(bundle, part), into=context)
@@ -370,7 +370,7 @@ def predict_file(bundle,                      # a loaded model bundle
                  *, chunk_seconds:float=30.0, # a longer file is predicted in chunks this long
                 ) -> tuple[str, dict]:        # (emotion, {label: probability}) of the whole file
     "One emotion for a whole file, read in blocks: chunk probabilities averaged by duration (memory set by the chunk)."
-    from ser_nb.model import predict, predict_proba
+    from ser_nb.infer import predict, predict_proba
     s = bundle.features
     if s.offset or s.duration is not None: return predict(bundle, path)   # the model reads a bounded window anyway
     acc, total, power, buf, n = 0.0, 0, 0.0, [], 0
