@@ -6,7 +6,7 @@
 from __future__ import annotations
 import contextlib, os, re, sys, hashlib, shutil, stat, tempfile, urllib.request, warnings, zipfile
 from pathlib import Path
-import numpy as np, pandas as pd, soundfile as sf, soxr
+import numpy as np, soundfile as sf, soxr          # pandas is imported where tables are made: `ser predict` never needs it
 
 # %% auto #0
 __all__ = ['EMOTIONS', 'CORPORA', 'AUDIO_EXTENSIONS', 'PARSERS', 'RAVDESS_URL', 'RAVDESS_MD5', 'AudioError', 'CorpusError',
@@ -205,6 +205,7 @@ def load_corpus(path:str|Path|list, # folder (searched recursively), one audio f
                 corpus:str=None,    # corpus name to accept (folders) or to name the clips (manifests without a corpus column)
                ) -> pd.DataFrame:   # one row per labelled clip: path, corpus, speaker, gender, emotion, ...
     "Table of the labelled clips under `path`, or listed by `path` when it is a manifest CSV; a list gives their union."
+    import pandas as pd
     if isinstance(path, (list, tuple)): return combine_corpora([load_corpus(p, corpus) for p in path])
     path = Path(path)
     if _is_manifest(path): return read_manifest(path, corpus=corpus)
@@ -267,6 +268,7 @@ def read_manifest(path:str|Path,   # CSV with a header row and at least the colu
                   *, corpus:str=None, # corpus name for rows without one (default: a `corpus` column, else the CSV's folder name)
                  ) -> pd.DataFrame:   # one row per usable clip: path (absolute), corpus, speaker, gender, emotion, extra columns
     "The clips a manifest CSV lists; bad rows are reported (CSV:LINE: reason) and left out."
+    import pandas as pd
     import csv, io
     path = Path(path)
     if not path.is_file(): raise CorpusError(f"{path}: no such manifest file")
@@ -321,6 +323,7 @@ def read_manifest(path:str|Path,   # CSV with a header row and at least the colu
 def combine_corpora(tables:list[pd.DataFrame], # clip tables, as from `load_corpus`
                    ) -> pd.DataFrame:             # their union
     "Several clip tables as one: a file reached twice (same resolved path) kept once, every table's problems kept."
+    import pandas as pd
     if not tables: raise CorpusError("no data given: pass at least one folder or manifest")
     full = [t for t in tables if len(t)] or tables[:1]
     df = pd.concat(full, ignore_index=True) if len(full) > 1 else full[0].copy()

@@ -8,7 +8,7 @@ import os, io, sys, warnings, json, errno, hashlib, tempfile, dataclasses, funct
 import multiprocessing as mp
 from dataclasses import dataclass, asdict, field
 from pathlib import Path
-import numpy as np, pandas as pd, scipy.sparse
+import numpy as np                    # pandas and scipy.sparse are imported where they are used: not by `ser predict`
 from .data import load_audio, load_corpus, AudioError, cache_dir
 
 # %% auto #0
@@ -82,6 +82,7 @@ def mel_filterbank(*, sr:int,           # sample rate
 @functools.lru_cache(maxsize=8)
 def _filterbank(sr, n_fft, n_mels, fmin, fmax):
     "The mel filterbank as a sparse matrix: each band touches only a few FFT bins."
+    import scipy.sparse
     return scipy.sparse.csr_array(mel_filterbank(sr=sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax).astype(np.float64))
 
 # %% ../nbs/03_features.ipynb #2b32c8da
@@ -304,7 +305,7 @@ def extract_features(clips,                            # DataFrame with a `path`
                     ) -> ExtractionReport:
     "Compute and cache the features of every clip not cached yet; skip and report bad files."
     from tqdm.auto import tqdm
-    paths = list(clips.path) if isinstance(clips, pd.DataFrame) else [str(c) for c in clips]
+    paths = list(clips.path) if hasattr(clips, 'columns') else [str(c) for c in clips]
     rep, todo = ExtractionReport(), []
     for c in paths:
         if c in cache: rep.cached += 1
