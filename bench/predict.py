@@ -1,10 +1,12 @@
 """Measure `ser predict`: per-clip time, cold start, and long recordings (segment boundaries, per-stretch accuracy,
 memory and speed of `ser predict --segments`).
 
-    python bench/predict.py --model MODEL_DIR [--data ../shared/data/ravdess] [--clips 60] [--minutes 30] [--only NAME ...]
+    python bench/predict.py [--model MODEL_DIR] [--data ../shared/data/ravdess] [--clips 60] [--minutes 30] [--only NAME ...]
 
-MODEL_DIR must have been trained without some of the corpus's speakers (e.g. `models/ser_cnn_heldout` from `ser all`,
-or `ser train` on a manifest that leaves actors out): the recordings are built from those speakers' clips only.
+MODEL_DIR (default: the model shipped in the package, which never heard TESS: use --data ../shared/data/tess) must
+have been trained without some of the corpus's speakers (e.g. `models/ser_cnn_heldout` from `ser all`, or `ser train`
+on a manifest that leaves actors out): the recordings are built from those speakers' clips only. A bundle with an ONNX
+network is run without Keras, as `ser predict` runs it (12_deploy); --keras forces the Keras path for comparison.
 Sections (--only picks some): clips, cold, boundaries, accuracy, long. Prints one line (or a few) per figure, and the
 load average before and after, so that a busy machine shows.
 """
@@ -28,33 +30,34 @@ def timed(cmd:list, *, env=None, stdout=subprocess.DEVNULL) -> tuple[float, floa
         return wall, int(rss)/1024, rc, float(user) + float(system)
 
 def held_out(model:Path, corpus):
-    meta = json.loads((model/'bundle.json').read_text())
+    meta = json.loads((model/'bundle.json').read_text())      # the speakers the model was trained on
     held = sorted(set(corpus.speaker) - set(meta['train_speakers']))
     if not held: sys.exit(f"{model} was trained on every speaker of the corpus: train one without some (see --help)")
     return corpus[corpus.speaker.isin(held)].reset_index(drop=True), held
 
 def bench_clips(a, bundle, files):
-    from ser_nb.model import predict
+    from ser_nb.infer import predict
     for f in files[:5]: predict(bundle, f)                               # warm-up: compile the network once
     times = []
     for f in files:
         t0 = time.perf_counter(); predict(bundle, f); times.append((time.perf_counter() - t0)*1000)
-    print(f"per clip, model loaded: {len(files)} clips of 4.0 ± 0.1 s (48 kHz files): median {np.median(times):.1f} ms, "
+    print(f"per clip, model loaded ({type(bundle.model).__name__}): {len(files)} clips: median {np.median(times):.1f} ms, "
           f"p90 {np.percentile(times, 90):.1f} ms (decode + features + network)")
 
 def bench_cold(a, clip):
     "Whole-process time of `ser predict` on one clip: first run of a model (empty compilation cache), then later runs."
     home = Path(tempfile.mkdtemp())
     env = {**os.environ, 'XDG_CACHE_HOME': str(home)}                  # a fresh user cache: nothing compiled yet
-    first = timed(ser_command() + ['predict', '--model', str(a.model), str(clip)], env=env)
-    later = [timed(ser_command() + ['predict', '--model', str(a.model), str(clip)], env=env) for _ in range(3)]
+    model = ['--model', str(a.model)] if a.model else []
+    first = timed(ser_command() + ['predict', *model, str(clip)], env=env)
+    later = [timed(ser_command() + ['predict', *model, str(clip)], env=env) for _ in range(3)]
     old = [timed([sys.executable, '-c', 'import sys; from ser_nb.model import load_bundle, predict; '
-                  'print(predict(load_bundle(sys.argv[1]), sys.argv[2]))', str(a.model), str(clip)], env=env) for _ in range(3)]
+                  'print(predict(load_bundle(sys.argv[1]), sys.argv[2]))', str(a.model or shipped), str(clip)], env=env) for _ in range(3)]
     shutil.rmtree(home, ignore_errors=True)
     print(f"cold start, whole `ser predict` process on one clip: first run of the model {first[0]:.2f} s; "
           f"later runs median {np.median([t[0] for t in later]):.2f} s (runs: {', '.join(f'{t[0]:.2f}' for t in later)}; "
           f"CPU {np.median([t[3] for t in later]):.2f} s); peak RSS {later[0][1]:.0f} MB")
-    print(f"  for comparison, plain imports and no compilation cache (the path before): median "
+    print(f"  for comparison, Keras with plain imports and no compilation cache (the path before): median "
           f"{np.median([t[0] for t in old]):.2f} s (CPU {np.median([t[3] for t in old]):.2f} s); peak RSS {old[0][1]:.0f} MB")
 
 def bench_boundaries(a, pool):
@@ -116,7 +119,7 @@ def bench_long(a, pool):
             for mode in (['--segments'], []):
                 with open(d/'out.tsv', 'w') as out:
                     wall, rss[minutes, bool(mode)], rc, cpu = timed(
-                        ser_command() + ['predict', '--model', str(a.model), *mode, str(d/f'{minutes}min.flac')], stdout=out)
+                        ser_command() + ['predict', *(['--model', str(a.model)] if a.model else []), *mode, str(d/f'{minutes}min.flac')], stdout=out)
                 n = sum(1 for _ in open(d/'out.tsv'))
                 print(f"ser predict {'--segments' if mode else '(one label)'}, {dur/60:.1f}-minute 44.1 kHz FLAC: peak RSS "
                       f"{rss[minutes, bool(mode)]:.0f} MB, {wall:.1f} s ({dur/wall:.0f}x real time; CPU {cpu:.1f} s, "
@@ -128,7 +131,8 @@ def bench_long(a, pool):
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('--model', type=Path, required=True)
+    ap.add_argument('--model', type=Path, default=None, help='model folder (default: the shipped model)')
+    ap.add_argument('--keras', action='store_true', help='load the model with Keras even when it has an ONNX network')
     ap.add_argument('--data', default=os.environ.get('SER_DATA', '../shared/data/ravdess'))
     ap.add_argument('--clips', type=int, default=60, help='clips for the per-clip timing')
     ap.add_argument('--minutes', type=float, default=30, help='length of the long recording')
@@ -140,12 +144,16 @@ if __name__ == '__main__':
     from ser_nb.data import load_corpus
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores", flush=True)
     corpus = load_corpus(a.data)
-    pool, held = held_out(a.model, corpus)
+    from ser_nb.infer import shipped_model
+    shipped = shipped_model()
+    pool, held = held_out(a.model or shipped, corpus)
     files = [f for f in pool.path if 3.9 <= sf.info(f).duration <= 4.1][:a.clips] or list(pool.path[:a.clips])
     bundle = None
     if {'clips', 'accuracy'} & set(a.only):
-        from ser_nb.model import load_bundle
-        t0 = time.perf_counter(); bundle = load_bundle(a.model)
+        from ser_nb.deploy import load_light
+        t0 = time.perf_counter(); bundle = None if a.keras else load_light(a.model)
+        if bundle is None:
+            from ser_nb.model import load_bundle; bundle = load_bundle(a.model)
         print(f"model load {1000*(time.perf_counter() - t0):.0f} ms (in this process)")
     for name in a.only:
         if name == 'clips': bench_clips(a, bundle, files)

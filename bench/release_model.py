@@ -94,6 +94,7 @@ unseen RAVDESS actors expect similar figures, and on other corpora and languages
 - `model.keras` SHA-256: `{_sha256(path/'model.keras')}`
 - `head.json` SHA-256: `{_sha256(path/'head.json')}`
 - `context_head.json` SHA-256: `{_sha256(path/'context_head.json')}`
+- `model.onnx` SHA-256: `{_sha256(path/'model.onnx')}` (the same network, for prediction without Keras)
 """
 
 

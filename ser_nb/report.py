@@ -922,7 +922,7 @@ def build_report(*, execute:bool=False,        # re-run every numbered notebook 
         if execute:
             src = Path(tmp_dir)/nbs_path.name
             shutil.copytree(nbs_path, src, ignore=shutil.ignore_patterns('.ipynb_checkpoints', '_proc', '_docs', '.*'))
-            execute_notebooks(numbered_notebooks(src), cwd=nbs_path.resolve(), data=data, timeout=timeout)
+            execute_notebooks(numbered_notebooks(src) + [p for p in (src/'index.ipynb', src/'model_card.ipynb') if p.exists()], cwd=nbs_path.resolve(), data=data, timeout=timeout)
         if quarto is None: quarto = bool(shutil.which('quarto') and settings)
         if quarto:
             if not shutil.which('quarto'): raise ReportError('quarto: not installed (build_report(quarto=False) renders offline)')
