@@ -11,7 +11,7 @@ from .data import DownloadError, CorpusError, AudioError, SpeakerLeakError
 
 # %% auto #0
 __all__ = ['USER_ERRORS', 'MODEL_NAMES', 'DEFAULT_MODEL', 'LONG_SECONDS', 'subcommand', 'parser', 'main', 'cmd_download',
-           'cmd_features', 'cmd_train', 'cmd_evaluate', 'cmd_predict', 'cmd_report', 'cmd_all']
+           'cmd_features', 'cmd_train', 'cmd_evaluate', 'cmd_predict', 'cmd_export', 'cmd_report', 'cmd_all']
 
 # %% ../nbs/10_cli.ipynb #87b074b7
 USER_ERRORS = (DownloadError, CorpusError, AudioError, SpeakerLeakError, OSError, KeyError, ValueError)
@@ -240,12 +240,17 @@ def _add_evaluate(sub):
 
 # %% ../nbs/10_cli.ipynb #3fa899c9
 def _load_for_prediction(path:Path|None):
-    "Load a bundle (None: the shipped one) the quick way: lean Keras imports, compiled functions kept in the user cache."
-    from ser_nb.segments import lean_imports, compilation_cache
-    with lean_imports(): from ser_nb.model import load_bundle
-    try: compilation_cache()
-    except Exception as e: print(f"ser: warning: no compilation cache ({e})", file=sys.stderr)
-    bundle = load_bundle(path)
+    "Load a bundle (None: the shipped one) the quick way: its ONNX network without Keras when it has one (`12_deploy`); else lean Keras imports, compiled functions kept in the user cache."
+    bundle = None
+    try: from ser_nb.deploy import load_light
+    except ImportError: load_light = None              # no onnxruntime: the Keras path
+    if load_light is not None: bundle = load_light(path)
+    if bundle is None:
+        from ser_nb.segments import lean_imports, compilation_cache
+        with lean_imports(): from ser_nb.model import load_bundle
+        try: compilation_cache()
+        except Exception as e: print(f"ser: warning: no compilation cache ({e})", file=sys.stderr)
+        bundle = load_bundle(path)
     if path is None: _say_shipped(bundle)
     return bundle
 
@@ -331,7 +336,7 @@ def _chain(first, rest):
 
 def _predict_adapted(bundle, files:list, as_json:bool) -> int:
     "`ser predict --adapt`: the files given together are one context; one line per file; 1 if any file failed."
-    from ser_nb.model import _matrix, clip_context, predict_matrices, can_adapt, MIN_CONTEXT_SECONDS, MIN_CONTEXT_CLIPS, _choose
+    from ser_nb.infer import _matrix, clip_context, predict_matrices, can_adapt, MIN_CONTEXT_SECONDS, MIN_CONTEXT_CLIPS, _choose
     mats, ok, failed = [], [], 0
     for f in files:
         try: mats.append(_matrix(bundle, f, None)[0]); ok.append(f)
@@ -353,7 +358,7 @@ def _predict_adapted(bundle, files:list, as_json:bool) -> int:
 
 def _about(bundle_path) -> int:
     "Print the model card of the shipped model (or of a bundle that has one)."
-    from ser_nb.model import shipped_model
+    from ser_nb.infer import shipped_model
     card = Path(bundle_path or shipped_model())/'MODEL_CARD.md'
     if not card.exists(): return _fail(f"{card}: no model card (only the shipped model has one)")
     print(card.read_text()); return 0
@@ -399,6 +404,30 @@ def _add_predict(sub):
                    help='one line per stretch of speech: file, start, end, emotion, probabilities')
     _scheduler_option(p)
     p.set_defaults(func=cmd_predict)
+
+# %% ../nbs/10_cli.ipynb #1397b1e0
+def cmd_export(args) -> int:
+    "Write a bundle's network as an ONNX file (`model.onnx` in the bundle), for prediction without Keras."
+    from ser_nb.model import load_bundle
+    try: import onnx  # noqa: F401  (the exporter needs it; onnxruntime alone only runs the file)
+    except ImportError: return _fail("exporting needs the onnx package: pip install 'ser_nb[export]'")
+    bundle = load_bundle(args.model)
+    from ser_nb.deploy import onnx_model
+    onnx_model(bundle.model)                       # refuses (ValueError, one line) a network it cannot write faithfully
+    bundle.save(args.model)                        # rewrites the bundle with model.onnx and its SHA-256 in bundle.json
+    f = Path(args.model)/'model.onnx'
+    print(f)
+    print(f"ser: {f}: input 'logmel' (batch, {bundle.features.n_features} mel bands, {bundle.spec.train.frames} frames, 1), "
+          f"float32, each window normalised per band (ser_nb.infer.normalise); output 'probabilities' (batch, "
+          f"{len(bundle.labels)}): {', '.join(bundle.labels)}; feature settings in bundle.json", file=sys.stderr)
+    return 0
+
+@subcommand
+def _add_export(sub):
+    p = sub.add_parser('export', help="write a bundle's network as ONNX (model.onnx), for prediction without Keras")
+    p.add_argument('--model', type=Path, required=True, help='model folder (from ser train)')
+    p.add_argument('--format', choices=['onnx'], default='onnx', help='file format (onnx)')
+    p.set_defaults(func=cmd_export)
 
 # %% ../nbs/10_cli.ipynb #5eb1b525
 def cmd_report(args) -> int:

@@ -332,7 +332,7 @@ def _read_meta(path:Path) -> dict:
 def shipped_model() -> Path:
     "The folder of the model that ships inside the package (`ser_nb/models/ser_cnn`)."
     import ser_nb
-    return Path(ser_nb.__file__).parent/'models'/DEFAULT_MODEL
+    return Path(ser_nb.__file__).parent/'models'/'ser_cnn'      # the default model (05_model tests that they agree)
 
 def _load_head(path:Path, meta:dict, spec:ModelSpec) -> StatsHead|None:
     if not spec.stats_weight: return None
