@@ -321,8 +321,9 @@ def _predict_segments(bundle, f:Path, as_json:bool, adapt:bool=False) -> int:
 def _predict_on_cluster(args) -> int:
     "`ser predict --scheduler`: the lines of `_predict_whole`, each file predicted on a Dask worker, streamed in order."
     from ser_nb.cluster import predict_files
+    from ser_nb.infer import shipped_model
     failed = 0
-    for f, r in predict_files(args.model, args.files, scheduler=args.scheduler):
+    for f, r in predict_files(args.model or shipped_model(), args.files, scheduler=args.scheduler):
         if 'error' in r: print(f"ser: {r['error']}", file=sys.stderr); failed += 1; continue
         for w in r['warnings']: print(f"ser: warning: {w}", file=sys.stderr)
         if args.json: print(json.dumps(dict(file=str(f), emotion=r['emotion'], probabilities=r['probabilities'])))
@@ -369,7 +370,10 @@ def cmd_predict(args) -> int:
     if not args.files: return _usage(args, "the following arguments are required: FILE")
     if args.scheduler and (args.segments or args.adapt): return _fail("--segments and --adapt run on this machine; leave out --scheduler")
     bundle = _load_for_prediction(args.model)
-    if args.scheduler: return _predict_on_cluster(args)
+    if args.scheduler:
+        failed = _predict_on_cluster(args)
+        _note_seen(bundle, args.files)
+        return failed
     if args.adapt and not args.segments: failed = _predict_adapted(bundle, args.files, args.json)
     else:
         failed = 0

@@ -32,8 +32,12 @@ def bundle_key(path:str|Path) -> str:
 @functools.lru_cache(maxsize=2)
 def _worker_bundle(path:str, key:str):
     "The bundle at `path`, loaded once per worker process."
-    from ser_nb.model import load_bundle, ModelError
-    bundle = load_bundle(path)
+    from ser_nb.infer import ModelError
+    from ser_nb.deploy import load_light
+    bundle = load_light(path)                    # the ONNX network when the bundle has one, as `ser predict` runs it
+    if bundle is None:
+        from ser_nb.model import load_bundle
+        bundle = load_bundle(path)
     if bundle_key(path) != key: raise ModelError(f"{path}: the model was replaced during the run; run again")
     return bundle
 

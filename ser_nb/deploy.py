@@ -291,6 +291,8 @@ def load_light(path:str|Path=None, # a bundle folder; None: the model shipped in
     meta = _read_meta(path)
     f = path/'model.onnx'
     if not isinstance(meta.get('onnx_sha256'), str): return None
+    if _sha256(path/'model.keras') != meta['model_sha256']:      # never read here, but a bundle is refused whole, as load_bundle does
+        raise _bundle_error(path/'model.keras', "does not match bundle.json (modified or replaced); refusing to load it")
     if not f.exists(): raise _bundle_error(path, "the model's ONNX network (model.onnx) is missing")
     if _sha256(f) != meta['onnx_sha256']: raise _bundle_error(f, "does not match bundle.json (modified or replaced); refusing to load it")
     try:
