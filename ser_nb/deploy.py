@@ -281,20 +281,15 @@ def load_light(path:str|Path=None, # a bundle folder; None: the model shipped in
               ) -> LightBundle|None: # None when the bundle has no ONNX network (load it with `ser_nb.model.load_bundle`)
     "Load a bundle for prediction without Keras, checking every file against `bundle.json` as `load_bundle` does."
     from types import SimpleNamespace
-    from ser_nb.infer import (shipped_model, ModelError, FeatureSettings, _read_meta, _load_head, _load_context_head,
-                              _bundle_error, _sha256)
-    if path is None:
-        path = shipped_model()
-        if not (path/'bundle.json').exists():
-            raise ModelError(f"no model given, and this install ships none ({path} is missing): train one with `ser train`")
-    path = Path(path)
+    from ser_nb.infer import (FeatureSettings, _bundle_path, _read_meta, _verified, _load_head, _load_context_head,
+                              _bundle_error)
+    path = _bundle_path(path)
     meta = _read_meta(path)
     f = path/'model.onnx'
     if not isinstance(meta.get('onnx_sha256'), str): return None
-    if _sha256(path/'model.keras') != meta['model_sha256']:      # never read here, but a bundle is refused whole, as load_bundle does
-        raise _bundle_error(path/'model.keras', "does not match bundle.json (modified or replaced); refusing to load it")
+    _verified(path/'model.keras', meta['model_sha256'])          # never read here, but a bundle is refused whole, as load_bundle does
     if not f.exists(): raise _bundle_error(path, "the model's ONNX network (model.onnx) is missing")
-    if _sha256(f) != meta['onnx_sha256']: raise _bundle_error(f, "does not match bundle.json (modified or replaced); refusing to load it")
+    _verified(f, meta['onnx_sha256'])
     try:
         feats = FeatureSettings.from_dict(meta['features'])
         spec = SimpleNamespace(name=meta['model'], flat=False, features=feats, train=SimpleNamespace(**meta['train']),

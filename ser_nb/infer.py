@@ -334,22 +334,31 @@ def shipped_model() -> Path:
     import ser_nb
     return Path(ser_nb.__file__).parent/'models'/'ser_cnn'      # the default model (05_model tests that they agree)
 
-def _load_head(path:Path, meta:dict, spec:ModelSpec) -> StatsHead|None:
-    if not spec.stats_weight: return None
-    f = path/'head.json'
-    if not f.exists() or not isinstance(meta.get('head_sha256'), str): raise _bundle_error(path, "the model's statistics head (head.json) is missing")
-    if _sha256(f) != meta['head_sha256']: raise _bundle_error(f, "does not match bundle.json (modified or replaced); refusing to load it")
-    try: head = StatsHead.from_dict(json.loads(f.read_text()))
-    except (ValueError, KeyError, TypeError) as e: raise _bundle_error(f, f"damaged statistics head ({e})") from None
-    if head.coef.shape[0] != len(meta['labels']): raise _bundle_error(f, "statistics head does not fit the labels")
-    return head
+def _bundle_path(path) -> Path:
+    "A bundle's folder: `path`, or (None) the shipped model's, refused in one line when this install has none."
+    if path is not None: return Path(path)
+    path = shipped_model()
+    if not (path/'bundle.json').exists():
+        raise ModelError(f"no model given, and this install ships none ({path} is missing): train one with `ser train`")
+    return path
 
-def _load_context_head(path:Path, meta:dict, spec:ModelSpec) -> ContextHead|None:
-    if not spec.adapt_weight: return None
-    f = path/'context_head.json'
-    if not f.exists() or not isinstance(meta.get('context_head_sha256'), str): raise _bundle_error(path, "the model's context head (context_head.json) is missing")
-    if _sha256(f) != meta['context_head_sha256']: raise _bundle_error(f, "does not match bundle.json (modified or replaced); refusing to load it")
-    try: head = ContextHead.from_dict(json.loads(f.read_text()))
-    except (ValueError, KeyError, TypeError) as e: raise _bundle_error(f, f"damaged context head ({e})") from None
-    if head.head.coef.shape[0] != len(meta['labels']): raise _bundle_error(f, "context head does not fit the labels")
-    return head
+def _verified(f:Path, sha:str) -> Path:
+    "`f`, once it is checked to be the file `bundle.json` names by its SHA-256."
+    if _sha256(f) != sha: raise _bundle_error(f, "does not match bundle.json (modified or replaced); refusing to load it")
+    return f
+
+def _load_part(path:Path, meta:dict, name:str, cls, what:str, rows):
+    "A head saved as JSON beside the bundle (`name`, SHA-256 under `<stem>_sha256`), checked and loaded; `rows(part)` must be the label count."
+    f, key = path/name, f"{Path(name).stem}_sha256"
+    if not f.exists() or not isinstance(meta.get(key), str): raise _bundle_error(path, f"the model's {what} ({name}) is missing")
+    try: part = cls.from_dict(json.loads(_verified(f, meta[key]).read_text()))
+    except (ValueError, KeyError, TypeError) as e: raise _bundle_error(f, f"damaged {what} ({e})") from None
+    if rows(part) != len(meta['labels']): raise _bundle_error(f, f"{what} does not fit the labels")
+    return part
+
+def _load_head(path:Path, meta:dict, spec) -> StatsHead|None:
+    return _load_part(path, meta, 'head.json', StatsHead, 'statistics head', lambda h: h.coef.shape[0]) if spec.stats_weight else None
+
+def _load_context_head(path:Path, meta:dict, spec) -> ContextHead|None:
+    return _load_part(path, meta, 'context_head.json', ContextHead, 'context head',
+                      lambda h: h.head.coef.shape[0]) if spec.adapt_weight else None

@@ -18,7 +18,7 @@ from .augment import (noise_profile, add_mel_noise, stretch_frames, shift_bands,
                             extract_variants)
 from .infer import *                  # prediction's numpy half (05_inference): inputs, heads, contexts, fusion
 from .infer import (_sha256, _bundle_error, _read_meta, _load_head, _load_context_head, _predict_padded, _matrix,
-                          _choose)
+                          _choose, _bundle_path, _verified)
 
 
 # %% auto #0
@@ -343,11 +343,7 @@ class ModelBundle:
 def load_bundle(path:str|Path=None, # a folder written by `ModelBundle.save` (e.g. by `ser train`); None: the shipped model
                ) -> ModelBundle:
     "Load and verify a model bundle; refuse anything tampered with, damaged or foreign."
-    if path is None:
-        path = shipped_model()
-        if not (path/'bundle.json').exists():
-            raise ModelError(f"no model given, and this install ships none ({path} is missing): train one with `ser train`")
-    path = Path(path)
+    path = _bundle_path(path)
     meta = _read_meta(path)
     f = path/'bundle.json'
     try:
@@ -357,9 +353,7 @@ def load_bundle(path:str|Path=None, # a folder written by `ModelBundle.save` (e.
                        stats_weight=float(meta.get('stats_weight') or 0.0), adapt_weight=float(meta.get('adapt_weight') or 0.0))
     except (TypeError, ValueError) as e: raise _bundle_error(f, f"damaged bundle metadata ({e})") from None
     if feats.sr != meta['sample_rate']: raise _bundle_error(f, "damaged bundle metadata: sample_rate disagrees with features")
-    if _sha256(path/'model.keras') != meta['model_sha256']:
-        raise _bundle_error(path/'model.keras', "does not match bundle.json (modified or replaced); refusing to load it")
-    try: model = keras.saving.load_model(path/'model.keras', compile=False, safe_mode=True)
+    try: model = keras.saving.load_model(_verified(path/'model.keras', meta['model_sha256']), compile=False, safe_mode=True)
     except Exception as e:
         raise _bundle_error(path/'model.keras', f"refused or damaged Keras model ({type(e).__name__}: {str(e).splitlines()[0][:200]})") from None
     want_in, want_out = (None,) + spec.input_shape(), (None, len(meta['labels']))
