@@ -12,12 +12,14 @@ import numpy as np                    # pandas and scipy.sparse are imported whe
 from .data import load_audio, load_corpus, AudioError, cache_dir
 
 # %% auto #0
-__all__ = ['ONE_THREAD', 'FeatureSettings', 'mel_filterbank', 'power_spectrogram', 'log_mel', 'frame_energy', 'trim_frames',
-           'features', 'clip_features', 'CacheError', 'FeatureCache', 'ExtractionReport', 'extract_clip', 'process_map',
-           'extract_features', 'FeatureStore', 'ClusterError', 'dask_client', 'use_scheduler', 'local_cluster',
-           'require_workers']
+__all__ = ['FEATURE_CODE', 'ONE_THREAD', 'FeatureSettings', 'mel_filterbank', 'power_spectrogram', 'log_mel', 'frame_energy',
+           'trim_frames', 'features', 'clip_features', 'CacheError', 'FeatureCache', 'ExtractionReport', 'extract_clip',
+           'process_map', 'extract_features', 'FeatureStore', 'ClusterError', 'dask_client', 'use_scheduler',
+           'local_cluster', 'require_workers']
 
 # %% ../nbs/03_features.ipynb #d27bbcbc
+FEATURE_CODE = 2   # version of the code below (2: the float32 spectrogram of 0.3.1); part of every cache key
+
 @dataclass(frozen=True)
 class FeatureSettings:
     "Everything that shapes a clip's features; saved with every cache and model."
@@ -49,8 +51,8 @@ class FeatureSettings:
         unknown = set(d) - {f.name for f in dataclasses.fields(cls)}
         if unknown: raise ValueError(f"unknown feature settings: {', '.join(sorted(unknown))}")
         return cls(**d)
-    def key(self) -> str: # short stable hash naming caches of these settings
-        return hashlib.sha1(json.dumps(self.to_dict(), sort_keys=True).encode()).hexdigest()[:12]
+    def key(self) -> str: # short stable hash naming caches of these settings and of the code that computes them
+        return hashlib.sha1(json.dumps(self.to_dict() | {'code': FEATURE_CODE}, sort_keys=True).encode()).hexdigest()[:12]
 
 # %% ../nbs/03_features.ipynb #79cb8ad9
 def _hz_to_mel(f):
@@ -81,26 +83,34 @@ def mel_filterbank(*, sr:int,           # sample rate
 # %% ../nbs/03_features.ipynb #ff96b292
 @functools.lru_cache(maxsize=8)
 def _filterbank(sr, n_fft, n_mels, fmin, fmax):
-    "The mel filterbank as a sparse matrix: each band touches only a few FFT bins."
+    "The mel filterbank as a float32 sparse matrix: each band touches only a few FFT bins."
     import scipy.sparse
-    return scipy.sparse.csr_array(mel_filterbank(sr=sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax).astype(np.float64))
+    return scipy.sparse.csr_array(mel_filterbank(sr=sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax))
+
+@functools.lru_cache(maxsize=8)
+def _hann(n_fft, win_length):
+    "Periodic Hann window of `win_length` samples, centred in `n_fft` zeros (librosa's `get_window` and padding), float32."
+    win = np.zeros(n_fft, np.float32)
+    left = (n_fft - win_length)//2
+    win[left:left+win_length] = 0.5 - 0.5*np.cos(2*np.pi*np.arange(win_length)/win_length)
+    return win
 
 # %% ../nbs/03_features.ipynb #2b32c8da
 def power_spectrogram(y:np.ndarray,      # mono waveform
                       *, n_fft:int=512,   # FFT size
                       hop_length:int=160, # samples between frames
                       win_length:int=400, # Hann window length, zero-padded to n_fft
-                     ) -> np.ndarray:     # (1 + n_fft//2, frames) float64 power, frames centred as librosa's (zero padding)
+                     ) -> np.ndarray:     # (1 + n_fft//2, frames) float32 power, frames centred as librosa's (zero padding)
     "Power spectrogram |STFT|² of `y`, equal to librosa's with `center=True, pad_mode='constant'`."
+    from scipy.fft import rfft       # float32 in, complex64 out; faster than numpy.fft on these frames
     if y.ndim != 1: raise ValueError(f"expected a mono waveform, got shape {y.shape}")
     if len(y) == 0: raise ValueError("cannot take the spectrogram of an empty waveform")
-    win = np.zeros(n_fft)
-    left = (n_fft - win_length)//2
-    win[left:left+win_length] = 0.5 - 0.5*np.cos(2*np.pi*np.arange(win_length)/win_length)   # periodic Hann
-    y = np.pad(np.asarray(y, np.float64), n_fft//2)
-    frames = np.lib.stride_tricks.sliding_window_view(y, n_fft)[::hop_length]
-    X = np.fft.rfft(frames * win, axis=1)
-    return (X.real**2 + X.imag**2).T
+    y = np.pad(np.asarray(y, np.float32), n_fft//2)
+    frames = np.lib.stride_tricks.sliding_window_view(y, n_fft)[::hop_length]   # a view: no copy of the frames
+    X = rfft(frames * _hann(n_fft, win_length), axis=1)                          # the one copy: windowed frames
+    v = X.view(np.float32)                                                       # (re, im) pairs, squared in place
+    v *= v
+    return (v[:, ::2] + v[:, 1::2]).T
 
 # %% ../nbs/03_features.ipynb #e475fd29
 def log_mel(y:np.ndarray,          # mono waveform
@@ -116,10 +126,10 @@ def log_mel(y:np.ndarray,          # mono waveform
     "Log-mel spectrogram of `y`."
     P = power_spectrogram(y, n_fft=n_fft, hop_length=hop_length, win_length=win_length)
     fb = _filterbank(sr, n_fft, n_mels, fmin, fmax)
-    M = fb @ P      # sparse product: ~500 non-zero weights, no BLAS threads, the same bits in every process
-    db = 10*np.log10(np.maximum(M, 1e-10))
+    M = fb @ P      # sparse float32 product: ~500 non-zero weights, no BLAS threads, the same bits in every process
+    db = 10*np.log10(np.maximum(M, np.float32(1e-10)))
     db -= db.max()
-    return np.maximum(db, -top_db).astype(np.float32)
+    return np.maximum(db, np.float32(-top_db))
 
 def frame_energy(M:np.ndarray,  # (bands, frames) in dB
                 ) -> np.ndarray: # (frames,) each frame's mean power over the bands, in dB
