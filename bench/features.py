@@ -30,8 +30,9 @@ def decode_floor(files, sr=16000):
     return time.perf_counter() - t0
 
 def _decode(f):
-    from ser_nb.data import load_audio
-    return len(load_audio(f, sr=16000)[0])
+    from ser_nb.data import load_audio, AudioError
+    try: return len(load_audio(f, sr=16000)[0])
+    except (AudioError, ValueError, OSError): return 0      # a bad file: skipped, as `ser features` skips it
 
 def pool_floor(files, jobs):
     "Decode every file in a pool of `jobs` processes, as `ser features` runs (ser_nb.features.process_map), nothing else."

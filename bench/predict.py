@@ -150,10 +150,8 @@ if __name__ == '__main__':
     files = [f for f in pool.path if 3.9 <= sf.info(f).duration <= 4.1][:a.clips] or list(pool.path[:a.clips])
     bundle = None
     if {'clips', 'accuracy'} & set(a.only):
-        from ser_nb.deploy import load_light
-        t0 = time.perf_counter(); bundle = None if a.keras else load_light(a.model)
-        if bundle is None:
-            from ser_nb.model import load_bundle; bundle = load_bundle(a.model)
+        from ser_nb.deploy import load_for_prediction
+        t0 = time.perf_counter(); bundle = load_for_prediction(a.model, keras=a.keras)
         print(f"model load {1000*(time.perf_counter() - t0):.0f} ms (in this process)")
     for name in a.only:
         if name == 'clips': bench_clips(a, bundle, files)

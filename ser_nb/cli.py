@@ -240,17 +240,14 @@ def _add_evaluate(sub):
 
 # %% ../nbs/10_cli.ipynb #3fa899c9
 def _load_for_prediction(path:Path|None):
-    "Load a bundle (None: the shipped one) the quick way: its ONNX network without Keras when it has one (`12_deploy`); else lean Keras imports, compiled functions kept in the user cache."
-    bundle = None
-    try: from ser_nb.deploy import load_light
-    except ImportError: load_light = None              # no onnxruntime: the Keras path
-    if load_light is not None: bundle = load_light(path)
-    if bundle is None:
-        from ser_nb.segments import lean_imports, compilation_cache
-        with lean_imports(): from ser_nb.model import load_bundle
-        try: compilation_cache()
-        except Exception as e: print(f"ser: warning: no compilation cache ({e})", file=sys.stderr)
-        bundle = load_bundle(path)
+    "Load a bundle (None: the shipped one) with `load_for_prediction` (`12_deploy`), its warnings as `ser:` lines."
+    from ser_nb.deploy import load_for_prediction
+    import ser_nb
+    with warnings.catch_warnings(record=True) as said: bundle = load_for_prediction(path)
+    for w in said:                                    # ours as one line; anything else as Python shows it
+        if Path(w.filename).resolve().parent == Path(ser_nb.__file__).resolve().parent:
+            print(f"ser: warning: {w.message}", file=sys.stderr)
+        else: warnings.showwarning(w.message, w.category, w.filename, w.lineno)
     if path is None: _say_shipped(bundle)
     return bundle
 
@@ -337,13 +334,14 @@ def _chain(first, rest):
 
 def _predict_adapted(bundle, files:list, as_json:bool) -> int:
     "`ser predict --adapt`: the files given together are one context; one line per file; 1 if any file failed."
-    from ser_nb.infer import _matrix, clip_context, predict_matrices, can_adapt, MIN_CONTEXT_SECONDS, MIN_CONTEXT_CLIPS, _choose
+    from ser_nb.infer import _matrix, clip_context, clip_stats, predict_matrices, can_adapt, MIN_CONTEXT_SECONDS, MIN_CONTEXT_CLIPS, _choose
     mats, ok, failed = [], [], 0
     for f in files:
         try: mats.append(_matrix(bundle, f, None)[0]); ok.append(f)
         except (AudioError, ValueError, OSError) as e: failed += _file_error(f, e)
     if not mats: return 1
-    ctx = clip_context(bundle, mats) if can_adapt(bundle) else None
+    F = clip_stats(mats) if bundle.head is not None else None     # once: for the context and for the head
+    ctx = clip_context(bundle, mats, stats=F) if can_adapt(bundle) else None
     if ctx is None:
         print(f"ser: warning: model {bundle.spec.name} cannot adapt (it has no context head): each file predicted on its own",
               file=sys.stderr)
@@ -351,7 +349,7 @@ def _predict_adapted(bundle, files:list, as_json:bool) -> int:
         print(f"ser: warning: the {ctx.n} file{'s' if ctx.n != 1 else ''} given together hold{'s' if ctx.n == 1 else ''} "
               f"{ctx.seconds:.1f} s of speech; adapting needs {MIN_CONTEXT_SECONDS:g} s in {MIN_CONTEXT_CLIPS} files: "
               "each file predicted on its own", file=sys.stderr); ctx = None
-    for f, p in zip(ok, predict_matrices(bundle, mats, context=ctx)):
+    for f, p in zip(ok, predict_matrices(bundle, mats, context=ctx, stats=F)):
         label, probs = _choose(p, bundle.labels)
         if as_json: print(json.dumps(dict(file=str(f), emotion=label, probabilities=probs)))
         else: print(f"{f}\t{label}\t{_probabilities(probs)}")

@@ -26,18 +26,16 @@ def evaluate_on_cluster(bundle,             # a loaded model bundle
 
 # %% ../nbs/08_cluster.ipynb #39b8b21e
 def bundle_key(path:str|Path) -> str:
-    "A short hash of a model bundle's `bundle.json`: it changes whenever the bundle is retrained."
-    return hashlib.sha256((Path(path)/'bundle.json').read_bytes()).hexdigest()[:16]
+    "A short hash of a model bundle's `bundle.json` and of the feature code: it changes when either does."
+    from ser_nb.features import FEATURE_CODE
+    return hashlib.sha256((Path(path)/'bundle.json').read_bytes() + f"|features {FEATURE_CODE}".encode()).hexdigest()[:16]
 
 @functools.lru_cache(maxsize=2)
 def _worker_bundle(path:str, key:str):
     "The bundle at `path`, loaded once per worker process."
     from ser_nb.infer import ModelError
-    from ser_nb.deploy import load_light
-    bundle = load_light(path)                    # the ONNX network when the bundle has one, as `ser predict` runs it
-    if bundle is None:
-        from ser_nb.model import load_bundle
-        bundle = load_bundle(path)
+    from ser_nb.deploy import load_for_prediction
+    bundle = load_for_prediction(path, lean=False)  # the ONNX network when the bundle has one, as `ser predict` runs it
     if bundle_key(path) != key: raise ModelError(f"{path}: the model was replaced during the run; run again")
     return bundle
 

@@ -4,13 +4,13 @@
 
 # %% ../nbs/12_deploy.ipynb #58fd56de
 from __future__ import annotations
-import os, re
+import os, re, warnings, contextlib
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 
 # %% auto #0
-__all__ = ['OPSET', 'same_pads', 'onnx_model', 'save_onnx', 'OnnxNet', 'LightBundle', 'load_light']
+__all__ = ['OPSET', 'same_pads', 'onnx_model', 'save_onnx', 'OnnxNet', 'LightBundle', 'load_light', 'load_for_prediction']
 
 # %% ../nbs/12_deploy.ipynb #75a9c983
 def same_pads(length:int,      # the sequence's length
@@ -301,3 +301,22 @@ def load_light(path:str|Path=None, # a bundle folder; None: the model shipped in
         raise _bundle_error(f, f"network shapes {net.input_shape}->{net.output_shape} do not fit the bundle ({want_in}->{want_out})")
     return LightBundle(net, spec, meta['labels'], meta['train_speakers'], meta.get('seed', 0), _load_head(path, meta, spec),
                        meta['ser_nb_version'], _load_context_head(path, meta, spec))
+
+# %% ../nbs/12_deploy.ipynb #00771f22
+def load_for_prediction(path:str|Path=None, # a bundle folder; None: the model shipped in the package
+                        *, keras:bool=False, # load through Keras even when the bundle has an ONNX network
+                        threads:int=1,        # onnxruntime threads
+                        lean:bool=True,       # hide optional packages while Keras imports: for one-threaded processes (the CLI)
+                       ):                     # a `LightBundle`, or a `ModelBundle` when it has no ONNX network (or `keras`)
+    "Load a bundle the quick way: its ONNX network without Keras when it has one; else Keras, lean and with compiled functions cached."
+    bundle = None
+    if not keras:
+        try: bundle = load_light(path, threads=threads)
+        except ImportError: pass                     # onnxruntime not installed: the Keras path
+    if bundle is None:
+        from ser_nb.segments import lean_imports, compilation_cache
+        with lean_imports() if lean else contextlib.nullcontext(): from ser_nb.model import load_bundle
+        try: compilation_cache()
+        except Exception as e: warnings.warn(f"no compilation cache ({e}): the network is compiled afresh")
+        bundle = load_bundle(path)
+    return bundle

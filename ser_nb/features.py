@@ -93,6 +93,7 @@ def _hann(n_fft, win_length):
     win = np.zeros(n_fft, np.float32)
     left = (n_fft - win_length)//2
     win[left:left+win_length] = 0.5 - 0.5*np.cos(2*np.pi*np.arange(win_length)/win_length)
+    win.flags.writeable = False                       # shared by every call: read-only
     return win
 
 # %% ../nbs/03_features.ipynb #2b32c8da

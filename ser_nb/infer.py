@@ -14,8 +14,9 @@ from .features import FeatureSettings, frame_energy, features as clip_matrix
 
 # %% auto #0
 __all__ = ['MIN_CONTEXT_SECONDS', 'MIN_CONTEXT_CLIPS', 'BUNDLE_FORMAT', 'ModelError', 'normalise', 'drop_pauses', 'fit_frames',
-           'windows', 'utterance_stats', 'StatsHead', 'Context', 'ContextHead', 'fuse', 'predict_matrices',
-           'clip_context', 'can_adapt', 'predict_in_contexts', 'predict_proba', 'predict', 'shipped_model']
+           'windows', 'utterance_stats', 'StatsHead', 'Context', 'ContextHead', 'fuse', 'clip_stats',
+           'predict_matrices', 'clip_context', 'can_adapt', 'predict_in_contexts', 'predict_proba', 'predict',
+           'shipped_model']
 
 # %% ../nbs/05_inference.ipynb #dd647e09
 class ModelError(ValueError):
@@ -184,9 +185,19 @@ def fuse(P:np.ndarray, H:np.ndarray, # the network's and the statistics head's p
     L = np.exp(L - L.max(axis=1, keepdims=True))
     return L / L.sum(axis=1, keepdims=True)
 
+def clip_stats(mats:list[np.ndarray], # clip feature matrices
+              ) -> np.ndarray:          # (clips, statistics)
+    "The `utterance_stats` of each clip, stacked: what the statistics heads and a context read."
+    return np.stack([utterance_stats(M) for M in mats])
+
+def _check_stats(stats, mats):
+    if len(stats) != len(mats): raise ValueError(f"{len(mats)} clips but statistics of {len(stats)}")
+    return stats
+
 def predict_matrices(bundle:ModelBundle,   # a trained model (from `fit`, `train` or `load_bundle`)
                      mats:list[np.ndarray], # clip feature matrices (as `features` returns them)
                      *, context:Context=None, # the clips' voice and channel (`clip_context`); None or too little: each clip alone
+                     stats:np.ndarray=None,   # the clips' `clip_stats`, when already computed (for their context)
                      batch_size:int=64,
                     ) -> np.ndarray:        # (clips, classes) probabilities
     "Class probabilities for each clip: the network's averaged over windows, fused with the statistics head if any."
@@ -200,7 +211,7 @@ def predict_matrices(bundle:ModelBundle,   # a trained model (from `fit`, `train
     P = _predict_padded(model, np.concatenate(wins)[..., None], batch_size=batch_size)
     P = np.stack([P[owner == i].mean(axis=0) for i in range(len(wins))])
     if bundle.head is None or not spec.stats_weight: return P
-    F = np.stack([utterance_stats(M) for M in mats])
+    F = clip_stats(mats) if stats is None else _check_stats(stats, mats)
     if context is not None and context.enough and bundle.context_head is not None and spec.adapt_weight:
         return fuse(P, bundle.context_head.predict_proba(F, context), weight=spec.adapt_weight)
     return fuse(P, bundle.head.predict_proba(F), weight=spec.stats_weight)
@@ -208,11 +219,12 @@ def predict_matrices(bundle:ModelBundle,   # a trained model (from `fit`, `train
 def clip_context(bundle:ModelBundle,     # the model that will use the context
                  mats:list[np.ndarray],   # feature matrices of the clips that share a voice and channel
                  *, into:Context=None,    # a context to grow (a recording or stream so far); None: a new one
+                 stats:np.ndarray=None,   # their `clip_stats`, when already computed
                 ) -> Context:
     "The context of some clips: their utterance statistics and how much speech they hold (pauses not counted)."
     s = bundle.spec
     gated = mats if s.train.pause_db is None else [drop_pauses(M, top_db=s.train.pause_db) for M in mats]
-    return (into if into is not None else Context()).add(np.stack([utterance_stats(M) for M in mats]),
+    return (into if into is not None else Context()).add(clip_stats(mats) if stats is None else _check_stats(stats, mats),
                                                          sum(M.shape[1] for M in gated)*s.features.hop_length/s.features.sr)
 
 def can_adapt(bundle:ModelBundle) -> bool:
@@ -233,9 +245,11 @@ def predict_in_contexts(bundle:ModelBundle,   # a trained model
     P, small = np.zeros((len(mats), len(bundle.labels))), []
     for g in dict.fromkeys(groups):                  # each group once, in order of first appearance
         ii = np.flatnonzero(groups == g)
-        ctx = clip_context(bundle, [mats[i] for i in ii])
+        part = [mats[i] for i in ii]
+        F = clip_stats(part)                         # computed once: for the context and for the head
+        ctx = clip_context(bundle, part, stats=F)
         if not ctx.enough: small.append((g, ctx))
-        P[ii] = predict_matrices(bundle, [mats[i] for i in ii], context=ctx if ctx.enough else None)
+        P[ii] = predict_matrices(bundle, part, context=ctx if ctx.enough else None, stats=F)
     if small:
         g, ctx = small[0]
         warnings.warn(f"{len(small)} {what}{'s' if len(small) > 1 else ''} with too little speech to adapt to"

@@ -284,13 +284,14 @@ def _segment_matrices(bundle, part:list) -> list:
 
 def _predicted(bundle, segments:list, batch_size:int, context=None, grow:bool=False) -> Iterator[SegmentEmotion]:
     "Predict stretches a batch at a time, in `context` once it has enough speech (`grow`: each stretch joins it first)."
-    from ser_nb.infer import predict_matrices, clip_context
+    from ser_nb.infer import predict_matrices, clip_context, clip_stats
     for i in range(0, len(segments), batch_size):
         part = segments[i:i + batch_size]
         if not part: continue
         mats = _segment_matrices(bundle, part)
-        if grow: clip_context(bundle, mats, into=context)
-        P = predict_matrices(bundle, mats, context=context if context is not None and context.enough else None)
+        F = clip_stats(mats) if grow else None        # computed once: for the context and for the head
+        if grow: clip_context(bundle, mats, into=context, stats=F)
+        P = predict_matrices(bundle, mats, context=context if context is not None and context.enough else None, stats=F)
         for s, p in zip(part, P):
             probs = {l: float(v) for l, v in zip(bundle.labels, p)}
             yield SegmentEmotion(s.start, s.end, max(probs, key=probs.get), probs)
