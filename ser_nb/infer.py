@@ -190,7 +190,9 @@ def clip_stats(mats:list[np.ndarray], # clip feature matrices
     "The `utterance_stats` of each clip, stacked: what the statistics heads and a context read."
     return np.stack([utterance_stats(M) for M in mats])
 
-def _check_stats(stats, mats):
+def _stats(mats, stats):
+    "`stats` when given (checked against the clips), else the clips' `clip_stats`."
+    if stats is None: return clip_stats(mats)
     if len(stats) != len(mats): raise ValueError(f"{len(mats)} clips but statistics of {len(stats)}")
     return stats
 
@@ -211,7 +213,7 @@ def predict_matrices(bundle:ModelBundle,   # a trained model (from `fit`, `train
     P = _predict_padded(model, np.concatenate(wins)[..., None], batch_size=batch_size)
     P = np.stack([P[owner == i].mean(axis=0) for i in range(len(wins))])
     if bundle.head is None or not spec.stats_weight: return P
-    F = clip_stats(mats) if stats is None else _check_stats(stats, mats)
+    F = _stats(mats, stats)
     if context is not None and context.enough and bundle.context_head is not None and spec.adapt_weight:
         return fuse(P, bundle.context_head.predict_proba(F, context), weight=spec.adapt_weight)
     return fuse(P, bundle.head.predict_proba(F), weight=spec.stats_weight)
@@ -224,7 +226,7 @@ def clip_context(bundle:ModelBundle,     # the model that will use the context
     "The context of some clips: their utterance statistics and how much speech they hold (pauses not counted)."
     s = bundle.spec
     gated = mats if s.train.pause_db is None else [drop_pauses(M, top_db=s.train.pause_db) for M in mats]
-    return (into if into is not None else Context()).add(clip_stats(mats) if stats is None else _check_stats(stats, mats),
+    return (into if into is not None else Context()).add(_stats(mats, stats),
                                                          sum(M.shape[1] for M in gated)*s.features.hop_length/s.features.sr)
 
 def can_adapt(bundle:ModelBundle) -> bool:

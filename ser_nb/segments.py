@@ -289,8 +289,9 @@ def _predicted(bundle, segments:list, batch_size:int, context=None, grow:bool=Fa
         part = segments[i:i + batch_size]
         if not part: continue
         mats = _segment_matrices(bundle, part)
-        F = clip_stats(mats) if grow else None        # computed once: for the context and for the head
-        if grow: clip_context(bundle, mats, into=context, stats=F)
+        F = None
+        if grow:                                      # the statistics computed once: for the context and for the head
+            F = clip_stats(mats); clip_context(bundle, mats, into=context, stats=F)
         P = predict_matrices(bundle, mats, context=context if context is not None and context.enough else None, stats=F)
         for s, p in zip(part, P):
             probs = {l: float(v) for l, v in zip(bundle.labels, p)}
