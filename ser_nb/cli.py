@@ -25,6 +25,15 @@ def _fail(msg) -> int:
     print(f"ser: {msg}", file=sys.stderr)
     return 1
 
+@contextlib.contextmanager
+def _warnings_as_lines():
+    "Collect the block's warnings; when it ends normally, print each UserWarning as one `ser: warning:` line."
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        yield
+    for w in caught:
+        if issubclass(w.category, UserWarning): print(f"ser: warning: {w.message}", file=sys.stderr)
+
 def _message(e:Exception) -> str:
     "One line for a user error: its message; `path: reason` for an operating-system error (no folder, disk full, ...)."
     if isinstance(e, KeyError) and e.args: return str(e.args[0])
@@ -200,12 +209,9 @@ def cmd_evaluate(args) -> int:
     bundle = load_bundle(args.model)
     if args.model is None: _say_shipped(bundle)
     df = _load_tables(args.data)
-    with warnings.catch_warnings(record=True) as caught, use_scheduler(args.scheduler):
-        warnings.simplefilter('always')
+    with _warnings_as_lines(), use_scheduler(args.scheduler):
         res = evaluate_corpora(bundle, df, adapt=args.adapt, cache_root=args.cache, jobs=args.jobs,
                                progress=not args.quiet and not args.json)
-    for w in caught:
-        if issubclass(w.category, UserWarning): print(f"ser: warning: {w.message}", file=sys.stderr)
     _report_errors([(s['path'], s['reason']) for s in res['skipped']])
     if args.json: print(json.dumps(res))
     else:
@@ -242,12 +248,7 @@ def _add_evaluate(sub):
 def _load_for_prediction(path:Path|None):
     "Load a bundle (None: the shipped one) with `load_for_prediction` (`12_deploy`), its warnings as `ser:` lines."
     from ser_nb.deploy import load_for_prediction
-    import ser_nb
-    with warnings.catch_warnings(record=True) as said: bundle = load_for_prediction(path)
-    for w in said:                                    # ours as one line; anything else as Python shows it
-        if Path(w.filename).resolve().parent == Path(ser_nb.__file__).resolve().parent:
-            print(f"ser: warning: {w.message}", file=sys.stderr)
-        else: warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+    with _warnings_as_lines(): bundle = load_for_prediction(path)
     if path is None: _say_shipped(bundle)
     return bundle
 
@@ -272,12 +273,8 @@ def _predict_whole(bundle, f:Path, as_json:bool) -> int:
     "One line for the file; 1 if it failed."
     from ser_nb.segments import predict_file
     try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter('always')
-            label, probs = predict_file(bundle, f)
+        with _warnings_as_lines(): label, probs = predict_file(bundle, f)
     except (AudioError, ValueError, OSError) as e: return _file_error(f, e)
-    for w in caught:
-        if issubclass(w.category, UserWarning): print(f"ser: warning: {w.message}", file=sys.stderr)
     if as_json: print(json.dumps(dict(file=str(f), emotion=label, probabilities=probs)))
     else: print(f"{f}\t{label}\t{_probabilities(probs)}")
     _hint_long(f)
@@ -299,12 +296,9 @@ def _predict_segments(bundle, f:Path, as_json:bool, adapt:bool=False) -> int:
     from ser_nb.segments import segment_emotions
     n = 0
     try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter('always')
+        with _warnings_as_lines():
             found = segment_emotions(bundle, f, adapt=adapt)
             first = next(found, None)                 # the adapted first pass warns before the first stretch
-        for w in caught:
-            if issubclass(w.category, UserWarning): print(f"ser: warning: {w.message}", file=sys.stderr)
         for s in _chain(first, found):
             n += 1
             if as_json: print(json.dumps(dict(file=str(f), start=round(s.start, 2), end=round(s.end, 2), emotion=s.emotion,
