@@ -20,15 +20,6 @@ def capstone_loop(files):
         np.mean(librosa.feature.mfcc(y=X, sr=s, n_mfcc=40).T, axis=0)
     return time.perf_counter() - t0
 
-def decode_floor(files, sr=16000):
-    "Read and resample every file (soundfile + soxr), nothing else, one process."
-    import soundfile as sf, soxr
-    t0 = time.perf_counter()
-    for f in files:
-        y, native = sf.read(f, dtype='float32', always_2d=True)
-        soxr.resample(y.mean(axis=1), native, sr, quality='HQ')
-    return time.perf_counter() - t0
-
 def _decode(f):
     from ser_nb.data import load_audio, AudioError
     try: return len(load_audio(f, sr=16000)[0])
@@ -38,7 +29,7 @@ def pool_floor(files, jobs):
     "Decode every file in a pool of `jobs` processes, as `ser features` runs (ser_nb.features.process_map), nothing else."
     from ser_nb.features import process_map
     t0 = time.perf_counter()
-    n = sum(process_map(_decode, files, jobs=jobs))
+    sum(process_map(_decode, files, jobs=jobs))       # jobs=1: in this process
     return time.perf_counter() - t0
 
 def ser_features(data, cache, jobs):
@@ -63,7 +54,7 @@ if __name__ == '__main__':
         warm, line = ser_features(a.data, Path(tmp)/'cache', a.jobs); print(f"warm rerun           {warm:7.2f} s   ({line})")
     jobs = a.jobs or os.cpu_count()
     floor = pool_floor(files, jobs); print(f"decode floor         {floor:7.2f} s   (decode to 16 kHz mono, pool of {jobs} processes)")
-    one = decode_floor(files);    print(f"decode, one process  {one:7.2f} s   (read + resample to 16 kHz)")
+    one = pool_floor(files, 1);   print(f"decode, one process  {one:7.2f} s   (the same decoding in this process)")
     cap = capstone_loop(files);   print(f"capstone loop        {cap:7.2f} s   (librosa.load + 40 MFCC mean, one process)")
     print(f"cold / decode floor ({jobs} processes): {cold/floor:.2f}; cold vs capstone: {cap/cold:.1f}x faster; "
           f"warm vs cold: {cold/warm:.1f}x faster")
