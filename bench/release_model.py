@@ -18,6 +18,8 @@ COMMAND = 'python bench/release_model.py --data ../shared/data/ravdess --seed 0'
 
 
 def pct(x): return f"{100*x:.1f} %"
+def mean(rows, m='accuracy'): return sum(r[m] for r in rows)/len(rows)
+def chan(rows, c): return mean([r for r in rows if r['condition'] == c])
 
 
 def scores_section(runs:dict) -> str:
@@ -28,8 +30,6 @@ def scores_section(runs:dict) -> str:
     if cv is None: return "No stored run of the default recipe was found in nbs/full_run.json.\n"
     meta = runs['ser_cnn, 5 actor folds + TESS + URDU']['meta']
     ad = cv.get('adapted', {}).get('speaker')
-    mean = lambda rows, m='accuracy': sum(r[m] for r in rows)/len(rows)
-    chan = lambda rows, c: mean([r for r in rows if r['condition'] == c])
     lines = [f"From `06_results`' stored full run of the default recipe ({meta['date']}, {meta['machine']}): five folds "
              "grouped by actor over the 20 RAVDESS actors of the shared data, TESS and URDU added to every fold's "
              "training, each actor tested by a model that never heard them. *Alone*: each clip on its own. *Adapted*: "
@@ -44,6 +44,15 @@ def scores_section(runs:dict) -> str:
         lines.append(f"| {name} left out (trained on {' + '.join(r['trained_on'])}), UAR over {len(r['labels'])} emotions "
                      f"| {pct(r['uar'])} | {pct(a['uar']) if a else '—'} |")
     return '\n'.join(lines) + '\n'
+
+
+def studio_sentence(runs:dict) -> str:
+    "How `ser_cnn_studio` (RAVDESS alone, no channel copies) scored in the same stored run: clean and through a telephone."
+    st = runs.get('ser_cnn_studio, 5 actor folds', {}).get('result')
+    if st is None: return ""
+    return (f" For comparison, `ser_cnn_studio`, trained on RAVDESS alone without channel copies, scored "
+            f"{pct(mean(st['folds']))} on clean unseen actors and {pct(chan(st['channels'], 'telephone'))} through a "
+            "telephone in the same chapter.")
 
 
 def card(bundle, *, path:Path, clips:int, seconds:float, runs:dict, made:str) -> str:
@@ -77,9 +86,7 @@ safety reasons).
 {scores_section(runs)}
 These are the recipe's figures with TESS and URDU in training. The shipped weights learn from RAVDESS alone, and no
 figure above measures them: every RAVDESS actor of the shared data is in their training (the official corpus's
-actors 21–24 are not, and `ser evaluate --data` on them measures these weights). For comparison, `ser_cnn_studio`,
-trained on RAVDESS alone without channel copies, scored 65.2 % on clean unseen actors and 19.0 % through a telephone
-in the same chapter.
+actors 21–24 are not, and `ser evaluate --data` on them measures these weights).{studio_sentence(runs)}
 
 ## Known limits
 - Acted speech of 24 (here 20) North-American actors reading two sentences; real conversations are subtler.
