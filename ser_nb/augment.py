@@ -372,7 +372,8 @@ def variant_caches(cache:FeatureCache,   # the cache of the clean clips' feature
                    n:int,                 # variants per clip
                   ) -> list[FeatureCache]: # one cache per variant, beside the clean one, same feature settings
     "The feature caches holding variant 0, 1, … of every training clip under the current channel recipe."
-    return [FeatureCache(Path(cache.root)/'augmented'/f'recipe{CHANNEL_RECIPE}-variant{k}', cache.settings) for k in range(n)]
+    return [FeatureCache(Path(cache.root)/'augmented'/f'recipe{CHANNEL_RECIPE}-variant{k}', cache.settings, cache.encoder)
+            for k in range(n)]
 
 def _hash(s:str) -> int: return int(hashlib.sha1(s.encode()).hexdigest()[:12], 16)
 def _variant_seed(path, k:int) -> int: return _hash(f"{os.path.abspath(path)}|{k}|{CHANNEL_RECIPE}")
@@ -400,17 +401,14 @@ def variant_file(cache:FeatureCache, # one of `variant_caches`
 
 def _variant_job(job):
     "Worker: compute and cache the features of one clip's variants (those not cached yet)."
-    path, voices, ks, root, settings = job
+    path, voices, ks, root, settings, encoder = job
     try:
-        caches = variant_caches(FeatureCache(root, settings), max(ks) + 1)
+        caches = variant_caches(FeatureCache(root, settings, encoder), max(ks) + 1)
         y, _ = load_audio(path, sr=settings.sr, offset=settings.offset, duration=settings.duration)
         vs = [load_audio(v, sr=settings.sr)[0] for v in voices]
         for k in ks:
             z, _ = random_channel(y, sr=settings.sr, rng=np.random.default_rng(_variant_seed(path, k)), voices=vs)
-            buf, f = io.BytesIO(), variant_file(caches[k], path, voices)
-            np.save(buf, feature_matrix(z, settings=settings).astype(np.float32))
-            try: f.parent.mkdir(parents=True, exist_ok=True); _atomic_write(f, buf.getvalue())
-            except OSError as e: raise _cache_error(root, e) from None
+            caches[k].write(variant_file(caches[k], path, voices), *caches[k].compute(z))   # features (and encoder vector)
         return path, None
     except (AudioError, AugmentError, ValueError) as e: return path, f"{path}: {e}"
 
@@ -429,8 +427,8 @@ def extract_variants(df:pd.DataFrame,       # training clips (path, speaker), al
     files = [[variant_file(c, p, v) for p, v in zip(df.path, talkers)] for c in caches]
     todo = []
     for i, (p, v) in enumerate(zip(df.path, talkers)):
-        ks = [k for k in range(variants) if not _entry_ok(files[k][i])]
-        if ks: todo.append((p, v, ks, cache.root, cache.settings))
+        ks = [k for k in range(variants) if not caches[k].entry_ok(files[k][i])]
+        if ks: todo.append((p, v, ks, cache.root, cache.settings, cache.encoder))
     jobs = min(jobs or os.cpu_count() or 1, max(len(todo), 1))
     errors = []
     with tqdm(total=len(df), initial=len(df) - len(todo), unit='clip', desc='variants', disable=not progress,

@@ -111,7 +111,12 @@ def cmd_features(args) -> int:
     from ser_nb.features import FeatureCache, FeatureSettings, extract_features
     files = _clip_files(args.data)
     if not files: return _fail(f"no audio files under {', '.join(map(str, args.data))}")
-    cache = FeatureCache(args.cache, FeatureSettings())
+    encoder = None
+    if args.encoder:
+        from ser_nb.encoder import VoiceEncoder, EncoderError
+        try: encoder = VoiceEncoder()
+        except EncoderError as e: return _fail(str(e))
+    cache = FeatureCache(args.cache, FeatureSettings(), encoder)
     rep = extract_features(files, cache=cache, jobs=args.jobs, progress=not args.quiet, scheduler=args.scheduler)
     print(f"ser: features: {len(files)} files: {rep.computed} computed, {rep.cached} cached, {len(rep.errors)} failed "
           f"-> {cache.dir}", file=sys.stderr)
@@ -129,6 +134,8 @@ def _add_features(sub):
     p.add_argument('--cache', type=Path, required=True, help='cache folder')
     p.add_argument('--jobs', type=_positive, default=None, help='worker processes (default: all cores)')
     p.add_argument('--quiet', action='store_true', help='no progress bar')
+    p.add_argument('--encoder', action='store_true', help="also cache the voice encoder's per-clip statistics (04b), "
+                   'computed in the same pass')
     _scheduler_option(p)
     p.set_defaults(func=cmd_features)
 

@@ -196,12 +196,14 @@ def _cache_error(root, e:OSError) -> CacheError:
     return CacheError(e.errno, reason[:1].lower() + reason[1:], str(root))
 
 class FeatureCache:
-    "On-disk cache of clip features for one `FeatureSettings`, with atomic writes."
+    "On-disk cache of clip features for one `FeatureSettings` (and a per-clip encoder's vectors, if given), with atomic writes."
     def __init__(self, root:str|Path=None, # cache root; a sub-folder per settings hash is made in it
-                 settings:FeatureSettings=FeatureSettings()):
-        self.settings = settings
+                 settings:FeatureSettings=FeatureSettings(),
+                 encoder=None):         # a per-clip encoder (04b's `VoiceEncoder`): its vectors are cached beside the features
+        self.settings, self.encoder = settings, encoder
         self.root = Path(root) if root else cache_dir()/'features'
         self.dir = self.root/f"features-{settings.key()}"
+        self.encoder_dir = None if encoder is None else self.dir/f"encoder-{encoder.key}"   # named by the encoder's key
         meta = self.dir/'settings.json'
         try:
             self.dir.mkdir(parents=True, exist_ok=True)
@@ -215,21 +217,39 @@ class FeatureCache:
         h = hashlib.sha1(f"{os.path.abspath(clip)}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()[:20]
         return self.dir/h[:2]/f"{h}.npy"
 
+    def encoder_path(self, p:Path) -> Path:
+        "Where the encoder's vector of the feature entry `p` (a file in `self.dir`) is kept."
+        return self.encoder_dir/Path(p).relative_to(self.dir)
+
+    def entry_ok(self, p:Path) -> bool:
+        "Whether the feature entry `p` is complete: its features and, with an encoder, its vector."
+        return _entry_ok(p) and (self.encoder is None or _entry_ok(self.encoder_path(p)))
+
     def __contains__(self, clip) -> bool:
-        try: return _entry_ok(self.path_for(clip))
+        try: return self.entry_ok(self.path_for(clip))
         except OSError: return False
 
     def __getitem__(self, clip) -> np.ndarray: return np.load(self.path_for(clip))
+    def encoded(self, clip) -> np.ndarray: return np.load(self.encoder_path(self.path_for(clip)))
 
-    def put(self, clip, X:np.ndarray) -> Path:
-        "Write `clip`'s features atomically; a CacheError if the cache cannot take them."
-        p, buf = self.path_for(clip), io.BytesIO()
-        np.save(buf, np.ascontiguousarray(X))
+    def compute(self, y:np.ndarray) -> tuple:
+        "(features, encoder vector or None) of a waveform at the settings' rate: one entry's content."
+        return features(y, settings=self.settings), None if self.encoder is None else self.encoder(y, sr=self.settings.sr)
+
+    def write(self, p:Path, X:np.ndarray, E:np.ndarray=None) -> Path:
+        "Write the entry `p` atomically (the encoder's vector first, so a complete features file means a complete entry)."
+        if (E is None) != (self.encoder is None): raise ValueError(f"{p}: this cache {'needs' if E is None else 'has no'} an encoder vector")
         try:
-            p.parent.mkdir(parents=True, exist_ok=True)
-            _atomic_write(p, buf.getvalue())
+            for f, a in ([(self.encoder_path(p), E)] if E is not None else []) + [(p, X)]:
+                buf = io.BytesIO(); np.save(buf, np.ascontiguousarray(a))
+                f.parent.mkdir(parents=True, exist_ok=True)
+                _atomic_write(f, buf.getvalue())
         except OSError as e: raise _cache_error(self.root, e) from None
         return p
+
+    def put(self, clip, X:np.ndarray, E:np.ndarray=None) -> Path:
+        "Write `clip`'s features (and encoder vector) atomically; a CacheError if the cache cannot take them."
+        return self.write(self.path_for(clip), X, E)
 
 def _atomic_write(p:Path, data:bytes):
     "Write `data` to a temporary file beside `p`, then rename it over `p`: readers see the old file or the new one."
@@ -257,21 +277,25 @@ class ExtractionReport:
     def __repr__(self): return f"ExtractionReport(computed={self.computed}, cached={self.cached}, errors={len(self.errors)})"
 
 @functools.lru_cache(maxsize=4)
-def _cache_for(root, settings): return FeatureCache(root, settings)
+def _cache_for(root, settings, encoder=None): return FeatureCache(root, settings, encoder)
 
 def extract_clip(clip:str,                     # audio file
                  *, settings:FeatureSettings,   # the features to compute
                  root:str|Path,                 # cache root (as `FeatureCache` takes it)
+                 encoder=None,                  # the cache's per-clip encoder, if any (computed from the same decoded waveform)
                 ) -> str|None:                  # None when the entry is written, else why the clip cannot be used
-    "The per-clip work of every backend: decode `clip`, compute its features, write its cache entry."
-    try: _cache_for(str(root), settings).put(clip, clip_features(clip, settings=settings))
+    "The per-clip work of every backend: decode `clip` once, compute its features (and encoder vector), write its entry."
+    try:
+        cache = _cache_for(str(root), settings, encoder)
+        y, _ = load_audio(clip, sr=settings.sr, offset=settings.offset, duration=settings.duration)
+        cache.put(clip, *cache.compute(y))
     except CacheError: raise                    # the cache itself failed: every clip would
     except (AudioError, ValueError, OSError) as e: return str(e) if str(e).startswith(str(clip)) else f"{clip}: {e}"
 
 def _extract_one(job):
     "Local process pool: one clip."
-    clip, settings, root = job
-    return clip, extract_clip(clip, settings=settings, root=root)
+    clip, settings, root, encoder = job
+    return clip, extract_clip(clip, settings=settings, root=root, encoder=encoder)
 
 def _pool_context():
     # fork is fastest (workers inherit imported modules), but is unsafe once JAX's threads are running
@@ -297,7 +321,7 @@ def process_map(fn, items, *, jobs:int, chunksize:int=8):
 
 def _local_results(todo:list, cache:FeatureCache, jobs:int):
     "Yield (clip, error) from a pool of `jobs` local processes (or this process when jobs is 1)."
-    yield from process_map(_extract_one, ((c, cache.settings, cache.root) for c in todo), jobs=jobs)
+    yield from process_map(_extract_one, ((c, cache.settings, cache.root, cache.encoder) for c in todo), jobs=jobs)
 
 def _limit_threads():
     "Worker start-up: one BLAS thread per process (the processes are the parallelism)."
@@ -342,11 +366,16 @@ class FeatureStore:
                  cache:FeatureCache):
         self.df, self.cache = df.reset_index(drop=True), cache
         self.files = [cache.path_for(p) for p in self.df.path]
-        missing = [p for p, f in zip(self.df.path, self.files) if not f.exists()]
+        missing = [p for p, f in zip(self.df.path, self.files) if not f.exists()
+                   or (cache.encoder is not None and not cache.encoder_path(f).exists())]
         if missing: raise KeyError(f"{len(missing)} clip(s) have no cached features, e.g. {missing[0]}; run extract_features")
     def __len__(self): return len(self.files)
     def __getitem__(self, i) -> np.ndarray: return np.load(self.files[i])
     def batch(self, idx) -> list[np.ndarray]: return [np.load(self.files[i]) for i in idx]
+    def encoded(self, idx) -> np.ndarray:
+        "(len(idx), n) the encoder's vectors of rows `idx` (a cache made with an encoder)."
+        if self.cache.encoder is None: raise ValueError(f"{self.cache.dir}: this cache holds no encoder vectors")
+        return np.stack([np.load(self.cache.encoder_path(self.files[i])) for i in idx])
 
 # %% ../nbs/03_features.ipynb #4948180b
 class ClusterError(ConnectionError):
@@ -398,14 +427,14 @@ def local_cluster(n_workers:int=2,  # worker processes
 @functools.cache
 def _limit_threads_once(): _limit_threads()
 
-def _extract_remote(clips:list, settings:dict, root:str, cwd:str) -> list:
+def _extract_remote(clips:list, settings:dict, root:str, cwd:str, encoder=None) -> list:
     "Dask task: `extract_clip` on a few clips whose relative paths are relative to the client's folder `cwd`."
     _limit_threads_once()
     settings = FeatureSettings.from_dict(settings)
     out = []
     for c in clips:
         full = os.path.join(cwd, c)
-        err = extract_clip(full, settings=settings, root=root)
+        err = extract_clip(full, settings=settings, root=root, encoder=encoder)
         out.append((c, err.replace(full, c) if err and full != c else err))
     return out
 
@@ -424,7 +453,7 @@ def _dask_results(todo:list, cache:FeatureCache, client, *, chunk:int=8, timeout
     root, cwd = os.path.abspath(cache.root), os.getcwd()
     chunks = (todo[i:i+chunk] for i in range(0, len(todo), chunk))
     from ser_nb.features import _extract_remote as task   # by reference: the workers import it from the package
-    submit = lambda c: client.submit(task, c, cache.settings.to_dict(), root, cwd, pure=False)
+    submit = lambda c: client.submit(task, c, cache.settings.to_dict(), root, cwd, cache.encoder, pure=False)
     running = {submit(c) for c in itertools.islice(chunks, slots)}
     done = distributed.as_completed(running, loop=client.loop)
     try:

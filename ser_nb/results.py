@@ -79,15 +79,15 @@ def degrade(y:np.ndarray,     # mono float32 waveform of a test clip
 def condition_cache(cache:FeatureCache, condition:str) -> FeatureCache:
     "Where the features of test clips under `condition` are cached (the clean cache itself for 'clean')."
     if condition == 'clean': return cache
-    return FeatureCache(Path(cache.root)/'degraded'/condition.replace(' ', '_'), cache.settings)
+    return FeatureCache(Path(cache.root)/'degraded'/condition.replace(' ', '_'), cache.settings, cache.encoder)
 
 def _degrade_job(job):
-    path, condition, root, settings = job
+    path, condition, root, settings, encoder = job
     try:
-        c = condition_cache(FeatureCache(root, settings), condition)
+        c = condition_cache(FeatureCache(root, settings, encoder), condition)
         y, _ = load_audio(path, sr=settings.sr, offset=settings.offset, duration=settings.duration)
         seed = int(hashlib.sha1(f"{Path(path).name}|{condition}".encode()).hexdigest()[:12], 16)
-        c.put(path, extract_matrix(degrade(y, condition, sr=settings.sr, rng=seed), settings=settings))
+        c.put(path, *c.compute(degrade(y, condition, sr=settings.sr, rng=seed)))     # features (and encoder vector)
         return None
     except (AudioError, ValueError, OSError) as e: return f"{path}: {e}"
 
@@ -99,7 +99,7 @@ def extract_degraded(df:pd.DataFrame,        # test clips
     "Compute (or reuse) the features of every test clip under each channel condition, in parallel."
     from ser_nb.features import process_map
     caches = {c: condition_cache(cache, c) for c in conditions}
-    todo = [(p, c, cache.root, cache.settings) for c in conditions if c != 'clean' for p in df.path if p not in caches[c]]
+    todo = [(p, c, cache.root, cache.settings, cache.encoder) for c in conditions if c != 'clean' for p in df.path if p not in caches[c]]
     jobs = min(jobs or os.cpu_count() or 1, max(len(todo), 1))
     errors = [e for e in process_map(_degrade_job, todo, jobs=jobs) if e]
     if errors: raise ValueError(f"{len(errors)} test clip(s) could not be degraded, e.g. {errors[0]}")
