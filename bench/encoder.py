@@ -1,4 +1,4 @@
-"""The voice encoder's cost (04b_encoder): per clip on one core, in `ser features`, on a long recording, and cold.
+"""The voice encoder's cost (04_encoder): per clip on one core, in `ser features`, on a long recording, and cold.
 
     python bench/encoder.py [--data ../shared/data/ravdess] [--clips 64] [--minutes 30] [--only NAME ...]
 

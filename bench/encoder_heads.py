@@ -10,7 +10,7 @@ fold's actors, clean and through each channel of 06 (`degrade`), each actor's cl
 context when adapted. Training clips count as in `fit` (`speaker_weights`, cap 100) and, unless said, with their
 channel copy (04's `extract_variants`, one per clip, as the default model). Compared, one line each:
   mel            0.3.1's statistics head: `StatsHead` on `utterance_stats` of the log-mel (449 numbers)
-  enc            `StatsHead` on the encoder's layer statistics (1,536 numbers, 04b_encoder)
+  enc            `StatsHead` on the encoder's layer statistics (1,536 numbers, 04_encoder)
   enc L1/L2/L3   one layer's statistics only (512 numbers)
   enc no copies  the encoder head fitted on clean clips only (the issue's probe)
   fused w        the two heads' weighted geometric mean (`fuse`), w the encoder head's weight
@@ -64,7 +64,7 @@ def main():
     from ser_nb.data import load_corpus, speaker_folds
     from ser_nb.features import FeatureCache, FeatureSettings
     from ser_nb.encoder import VoiceEncoder
-    from ser_nb.augment import extract_variants
+    from ser_nb.augment import extract_variants, variant_caches
     from ser_nb.model import usable_clips, corpus_labels, speaker_weights
     from ser_nb.infer import fuse
     from ser_nb.results import extract_degraded, CONDITIONS, scores
@@ -75,7 +75,7 @@ def main():
                         ignore_index=True)
     df, bad = usable_clips(corpora, cache=cache, progress=False)
     copies = extract_variants(df, cache=cache, variants=1, progress=False)[0]
-    Mc, Ec = copy_stats(cache, copies)
+    Mc, Ec = copy_stats(variant_caches(cache, 1)[0], copies)
     M, E = stats_of(cache, df)
     labels = corpus_labels(df); n = len(labels)
     y = np.array([labels.index(e) for e in df.emotion])

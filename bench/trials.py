@@ -16,19 +16,28 @@ from functools import partial
 from pathlib import Path
 import numpy as np, pandas as pd
 
-def score(bundles, seeds, test, cache, weights):
+def score(bundles, seeds, test, cache, weights, adapt=False):
     """For each seed's model alone, then (several seeds) their ensemble: accuracy and UAR of the networks (averaged) alone,
-    the head alone and their fusion, on the labels test shares with them. Each network predicts the test clips once."""
-    from ser_nb.model import predict_matrices, utterance_stats, fuse
+    the head alone and their fusion, on the labels test shares with them. Each network predicts the test clips once.
+    adapt: the context head on each test speaker's clips (one context per speaker, as `--adapt speaker`) instead."""
+    from ser_nb.model import predict_matrices, utterance_stats, fuse, Context
     from ser_nb.features import FeatureStore
     from ser_nb.results import scores
     bundle = bundles[0]
     shared = [l for l in bundle.labels if l in set(test.emotion)]
-    test = test[test.emotion.isin(shared)]
+    test = test[test.emotion.isin(shared)].reset_index(drop=True)
     keep = [bundle.labels.index(l) for l in shared]
-    mats = FeatureStore(test, cache).batch(range(len(test)))
-    Ps = [predict_matrices(replace(b, head=None), mats) for b in bundles]          # each network alone
-    H = bundle.head.predict_proba(np.stack([utterance_stats(m) for m in mats]))[:, keep]
+    store = FeatureStore(test, cache)
+    mats = store.batch(range(len(test)))
+    Ps = [predict_matrices(replace(b, head=None, encoder=None), mats) for b in bundles]   # each network alone
+    F = store.encoded(range(len(test))) if bundle.encoder is not None else np.stack([utterance_stats(m) for m in mats])
+    if adapt:
+        H = np.zeros((len(test), len(bundle.labels)))
+        for s in test.speaker.unique():
+            ii = np.flatnonzero(test.speaker.to_numpy() == s)
+            H[ii] = bundle.context_head.predict_proba(F[ii], Context().add(F[ii], 0.0))
+        H = H[:, keep]
+    else: H = bundle.head.predict_proba(F)[:, keep]
     groups = [([P], f"seed {s}") for P, s in zip(Ps, seeds)] + ([(Ps, 'ensemble')] if len(Ps) > 1 else [])
     out = {}
     for group, name in groups:
@@ -47,19 +56,21 @@ if __name__ == '__main__':
     ap.add_argument('--weights', type=float, nargs='+', default=[0.0, 0.2, 0.35, 0.5, 1.0])
     ap.add_argument('--no-loco', action='store_true')
     ap.add_argument('--seeds', type=int, nargs='+', default=[0])
+    ap.add_argument('--model', default='ser_cnn', help="a model of ser_nb.model.MODELS (ser_voice: heads on the voice encoder)")
+    ap.add_argument('--adapt', action='store_true', help='also score each held-out actor adapted (the context head)')
     a = ap.parse_args()
     from ser_nb.data import load_corpus, speaker_folds
-    from ser_nb.model import model_spec, fit, usable_clips, corpus_labels
+    from ser_nb.model import model_spec, fit, usable_clips, corpus_labels, encoder_for
     from ser_nb.features import FeatureCache
     from ser_nb.results import extract_degraded, CONDITIONS
     rav_dir = Path(os.environ.get('SER_DATA', '../shared/data/ravdess'))
     rav, tess, urdu = load_corpus(rav_dir), load_corpus(rav_dir.parent/'tess'), load_corpus(rav_dir.parent/'urdu'/'manifest.csv')
-    spec = model_spec()
+    spec = model_spec(a.model)
     changes = {k: ast.literal_eval(v) for k, v in (kv.split('=', 1) for kv in a.set)}
     spec = replace(spec, train=replace(spec.train, **changes))
     arch = {k: ast.literal_eval(v) for k, v in (kv.split('=', 1) for kv in a.arch)}
     if arch: spec = replace(spec, build=partial(spec.build, **arch))
-    cache = FeatureCache(None, spec.features)
+    cache = FeatureCache(None, spec.features, encoder_for(spec))
     df, _ = usable_clips(pd.concat([rav, tess, urdu], ignore_index=True), cache=cache, progress=False)
     rav, extra = df[df.corpus == 'RAVDESS'].reset_index(drop=True), df[df.corpus != 'RAVDESS']
     print(f"recipe: {spec.train}{', network ' + str(arch) if arch else ''}\nstatistics weight in the bundle: {spec.stats_weight}; columns: weight -> accuracy / UAR")
@@ -76,6 +87,9 @@ if __name__ == '__main__':
     for name in by_condition['clean']:
         if len(bs) > 1: print(f" {name}")
         for c, r in by_condition.items(): print(f"  {c:12s} " + line(r[name]))
+    if a.adapt:
+        print(" adapted (context head on each held-out actor's clips)")
+        for c in CONDITIONS: print(f"  {c:12s} " + line(score(bs, a.seeds, test, caches[c], a.weights, adapt=True)[f"seed {a.seeds[0]}"]))
     if not a.no_loco:
         train, test = df[df.corpus != 'TESS'], df[df.corpus == 'TESS']
         bs = [fit(spec, train, cache=cache, labels=corpus_labels(train), seed=seed)[0] for seed in a.seeds]

@@ -134,7 +134,7 @@ def _add_features(sub):
     p.add_argument('--cache', type=Path, required=True, help='cache folder')
     p.add_argument('--jobs', type=_positive, default=None, help='worker processes (default: all cores)')
     p.add_argument('--quiet', action='store_true', help='no progress bar')
-    p.add_argument('--encoder', action='store_true', help="also cache the voice encoder's per-clip statistics (04b), "
+    p.add_argument('--encoder', action='store_true', help="also cache the voice encoder's per-clip statistics (04_encoder), "
                    'computed in the same pass')
     _scheduler_option(p)
     p.set_defaults(func=cmd_features)
@@ -185,7 +185,7 @@ def cmd_train(args) -> int:
           f"final training accuracy {hist['accuracy'][-1]:.3f})", file=sys.stderr)
     return 0
 
-MODEL_NAMES, DEFAULT_MODEL = ('ser_cnn', 'ser_cnn_studio', 'seed_cnn'), 'ser_cnn'   # ser_nb.model's, named here so `ser` starts without Keras
+MODEL_NAMES, DEFAULT_MODEL = ('ser_cnn', 'ser_cnn_studio', 'seed_cnn', 'ser_voice'), 'ser_cnn'   # ser_nb.model's, named here so `ser` starts without Keras
 
 def _training_options(p):
     "The options `ser train` and `ser all` share."
@@ -335,13 +335,15 @@ def _chain(first, rest):
 
 def _predict_adapted(bundle, files:list, as_json:bool) -> int:
     "`ser predict --adapt`: the files given together are one context; one line per file; 1 if any file failed."
-    from ser_nb.infer import _matrix, clip_context, clip_stats, predict_matrices, can_adapt, MIN_CONTEXT_SECONDS, MIN_CONTEXT_CLIPS, _choose
-    mats, ok, failed = [], [], 0
+    from ser_nb.infer import (_matrix, clip_context, clip_stats, predict_matrices, can_adapt, stacked_stats, MIN_CONTEXT_SECONDS,
+                              MIN_CONTEXT_CLIPS, _choose)
+    rows, ok, failed = [], [], 0
     for f in files:
-        try: mats.append(_matrix(bundle, f, None)[0]); ok.append(f)
+        try: rows.append(_matrix(bundle, f, None)); ok.append(f)
         except (AudioError, ValueError, OSError) as e: failed += _file_error(f, e)
-    if not mats: return 1
-    F = clip_stats(mats) if bundle.head is not None else None     # once: for the context and for the head
+    if not rows: return 1
+    mats, F = [r[0] for r in rows], stacked_stats(rows)           # F: the encoder's statistics, for a model that hears with it
+    if F is None and bundle.head is not None: F = clip_stats(mats) # once: for the context and for the head
     ctx = clip_context(bundle, mats, stats=F) if can_adapt(bundle) else None
     if ctx is None:
         print(f"ser: warning: model {bundle.spec.name} cannot adapt (it has no context head): each file predicted on its own",

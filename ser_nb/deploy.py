@@ -273,6 +273,7 @@ class LightBundle:
     head:object              # `ser_nb.infer.StatsHead` or None
     version:str
     context_head:object=None # `ser_nb.infer.ContextHead` or None
+    encoder:object=None      # the voice encoder its heads read (`ser_nb.encoder.VoiceEncoder`, through onnxruntime), or None
     @property
     def features(self): return self.spec.features
 
@@ -282,7 +283,7 @@ def load_light(path:str|Path=None, # a bundle folder; None: the model shipped in
     "Load a bundle for prediction without Keras, checking every file against `bundle.json` as `load_bundle` does."
     from types import SimpleNamespace
     from ser_nb.infer import (FeatureSettings, _bundle_path, _read_meta, _verified, _load_head, _load_context_head,
-                              _bundle_error)
+                              _load_encoder, _bundle_error)
     path = _bundle_path(path)
     meta = _read_meta(path)
     f = path/'model.onnx'
@@ -293,14 +294,15 @@ def load_light(path:str|Path=None, # a bundle folder; None: the model shipped in
     try:
         feats = FeatureSettings.from_dict(meta['features'])
         spec = SimpleNamespace(name=meta['model'], flat=False, features=feats, train=SimpleNamespace(**meta['train']),
-                               stats_weight=float(meta.get('stats_weight') or 0.0), adapt_weight=float(meta.get('adapt_weight') or 0.0))
+                               stats_weight=float(meta.get('stats_weight') or 0.0), adapt_weight=float(meta.get('adapt_weight') or 0.0),
+                               encoder=meta.get('encoder') is not None)
     except (TypeError, ValueError) as e: raise _bundle_error(path/'bundle.json', f"damaged bundle metadata ({e})") from None
     net = OnnxNet(f, threads=threads)
     want_in, want_out = (None, feats.n_features, spec.train.frames, 1), (None, len(meta['labels']))
     if net.input_shape != want_in or net.output_shape != want_out:
         raise _bundle_error(f, f"network shapes {net.input_shape}->{net.output_shape} do not fit the bundle ({want_in}->{want_out})")
     return LightBundle(net, spec, meta['labels'], meta['train_speakers'], meta.get('seed', 0), _load_head(path, meta, spec),
-                       meta['ser_nb_version'], _load_context_head(path, meta, spec))
+                       meta['ser_nb_version'], _load_context_head(path, meta, spec), _load_encoder(path, meta))
 
 # %% ../nbs/12_deploy.ipynb #00771f22
 def load_for_prediction(path:str|Path=None, # a bundle folder; None: the model shipped in the package

@@ -199,7 +199,7 @@ class FeatureCache:
     "On-disk cache of clip features for one `FeatureSettings` (and a per-clip encoder's vectors, if given), with atomic writes."
     def __init__(self, root:str|Path=None, # cache root; a sub-folder per settings hash is made in it
                  settings:FeatureSettings=FeatureSettings(),
-                 encoder=None):         # a per-clip encoder (04b's `VoiceEncoder`): its vectors are cached beside the features
+                 encoder=None):         # a per-clip encoder (04_encoder's `VoiceEncoder`): its vectors are cached beside the features
         self.settings, self.encoder = settings, encoder
         self.root = Path(root) if root else cache_dir()/'features'
         self.dir = self.root/f"features-{settings.key()}"

@@ -15,8 +15,8 @@ from .features import FeatureSettings, frame_energy, features as clip_matrix
 # %% auto #0
 __all__ = ['MIN_CONTEXT_SECONDS', 'MIN_CONTEXT_CLIPS', 'BUNDLE_FORMAT', 'ModelError', 'normalise', 'drop_pauses', 'fit_frames',
            'windows', 'utterance_stats', 'StatsHead', 'Context', 'ContextHead', 'fuse', 'clip_stats',
-           'predict_matrices', 'clip_context', 'can_adapt', 'predict_in_contexts', 'predict_proba', 'predict',
-           'shipped_model']
+           'predict_matrices', 'clip_context', 'can_adapt', 'predict_in_contexts', 'stacked_stats', 'predict_proba',
+           'predict', 'shipped_model']
 
 # %% ../nbs/05_inference.ipynb #dd647e09
 class ModelError(ValueError):
@@ -190,16 +190,20 @@ def clip_stats(mats:list[np.ndarray], # clip feature matrices
     "The `utterance_stats` of each clip, stacked: what the statistics heads and a context read."
     return np.stack([utterance_stats(M) for M in mats])
 
-def _stats(mats, stats):
-    "`stats` when given (checked against the clips), else the clips' `clip_stats`."
-    if stats is None: return clip_stats(mats)
+def _stats(bundle, mats, stats):
+    "`stats` when given (checked against the clips), else the clips' `clip_stats` (a model that hears with the voice encoder needs them given)."
+    if stats is None:
+        if getattr(bundle, 'encoder', None) is not None:
+            raise ModelError(f"model {bundle.spec.name} hears with the voice encoder: its statistics come from the waveforms "
+                             "(predict_proba does that; or give stats=, the clips' encoder statistics)")
+        return clip_stats(mats)
     if len(stats) != len(mats): raise ValueError(f"{len(mats)} clips but statistics of {len(stats)}")
-    return stats
+    return np.asarray(stats)
 
 def predict_matrices(bundle:ModelBundle,   # a trained model (from `fit`, `train` or `load_bundle`)
                      mats:list[np.ndarray], # clip feature matrices (as `features` returns them)
                      *, context:Context=None, # the clips' voice and channel (`clip_context`); None or too little: each clip alone
-                     stats:np.ndarray=None,   # the clips' `clip_stats`, when already computed (for their context)
+                     stats:np.ndarray=None,   # what the heads read (`clip_stats`, or the encoder's for a model that hears with it)
                      batch_size:int=64,
                     ) -> np.ndarray:        # (clips, classes) probabilities
     "Class probabilities for each clip: the network's averaged over windows, fused with the statistics head if any."
@@ -213,7 +217,7 @@ def predict_matrices(bundle:ModelBundle,   # a trained model (from `fit`, `train
     P = _predict_padded(model, np.concatenate(wins)[..., None], batch_size=batch_size)
     P = np.stack([P[owner == i].mean(axis=0) for i in range(len(wins))])
     if bundle.head is None or not spec.stats_weight: return P
-    F = _stats(mats, stats)
+    F = _stats(bundle, mats, stats)
     if context is not None and context.enough and bundle.context_head is not None and spec.adapt_weight:
         return fuse(P, bundle.context_head.predict_proba(F, context), weight=spec.adapt_weight)
     return fuse(P, bundle.head.predict_proba(F), weight=spec.stats_weight)
@@ -221,12 +225,12 @@ def predict_matrices(bundle:ModelBundle,   # a trained model (from `fit`, `train
 def clip_context(bundle:ModelBundle,     # the model that will use the context
                  mats:list[np.ndarray],   # feature matrices of the clips that share a voice and channel
                  *, into:Context=None,    # a context to grow (a recording or stream so far); None: a new one
-                 stats:np.ndarray=None,   # their `clip_stats`, when already computed
+                 stats:np.ndarray=None,   # what the heads read, when already computed (needed for a model with the encoder)
                 ) -> Context:
     "The context of some clips: their utterance statistics and how much speech they hold (pauses not counted)."
     s = bundle.spec
     gated = mats if s.train.pause_db is None else [drop_pauses(M, top_db=s.train.pause_db) for M in mats]
-    return (into if into is not None else Context()).add(_stats(mats, stats),
+    return (into if into is not None else Context()).add(_stats(bundle, mats, stats),
                                                          sum(M.shape[1] for M in gated)*s.features.hop_length/s.features.sr)
 
 def can_adapt(bundle:ModelBundle) -> bool:
@@ -237,18 +241,19 @@ def predict_in_contexts(bundle:ModelBundle,   # a trained model
                         mats:list[np.ndarray], # clip feature matrices
                         groups,                # one key per clip: clips with the same key share a voice and channel
                         *, what:str='context', # what a group is, for the warning ('speaker', 'recording', ...)
+                        stats:np.ndarray=None, # what the heads read, one row per clip (needed for a model with the encoder)
                        ) -> np.ndarray:        # (clips, classes) probabilities
     "Probabilities with each group of clips adapted to itself; a group with too little speech is predicted clip by clip."
     if not can_adapt(bundle):
         warnings.warn(f"model {bundle.spec.name} cannot adapt (it has no context head): each clip predicted on its own")
-        return predict_matrices(bundle, mats)
+        return predict_matrices(bundle, mats, stats=stats)
     groups = np.asarray(groups, dtype=object)
     if len(groups) != len(mats): raise ValueError(f"predict_in_contexts: {len(mats)} clips but {len(groups)} group keys")
     P, small = np.zeros((len(mats), len(bundle.labels))), []
     for g in dict.fromkeys(groups):                  # each group once, in order of first appearance
         ii = np.flatnonzero(groups == g)
         part = [mats[i] for i in ii]
-        F = clip_stats(part)                         # computed once: for the context and for the head
+        F = _stats(bundle, part, None if stats is None else np.asarray(stats)[ii])   # once: for the context and the head
         ctx = clip_context(bundle, part, stats=F)
         if not ctx.enough: small.append((g, ctx))
         P[ii] = predict_matrices(bundle, part, context=ctx if ctx.enough else None, stats=F)
@@ -271,8 +276,8 @@ def _predict_padded(model, x, *, batch_size=64):
     return np.concatenate(out)
 
 # %% ../nbs/05_inference.ipynb #defe4e1b
-def _matrix(bundle:ModelBundle, source, sr:int|None) -> tuple[np.ndarray, bool]:
-    "Feature matrix of a file or waveform under the bundle's settings, and whether the audio is silent."
+def _matrix(bundle:ModelBundle, source, sr:int|None) -> tuple[np.ndarray, bool, np.ndarray|None]:
+    "Feature matrix of a file or waveform under the bundle's settings, whether the audio is silent, and its encoder statistics (None without)."
     s = bundle.features
     if isinstance(source, (str, Path)):
         y, _ = load_audio(source, sr=s.sr, offset=s.offset, duration=s.duration)
@@ -286,12 +291,17 @@ def _matrix(bundle:ModelBundle, source, sr:int|None) -> tuple[np.ndarray, bool]:
         a = int(round(s.offset*s.sr)); y = y[a:a + int(round(s.duration*s.sr))] if s.duration else y[a:]
         if y.size == 0: raise AudioError("waveform: nothing left after the model's read window")
     silent = float(np.sqrt(np.mean(y.astype(np.float64)**2))) < 1e-4
-    return clip_matrix(y, settings=s), silent
+    enc = getattr(bundle, 'encoder', None)           # a model that hears with the voice encoder: from the same waveform
+    return clip_matrix(y, settings=s), silent, None if enc is None else enc(y, sr=s.sr)
+
+def stacked_stats(rows:list) -> np.ndarray|None:
+    "The encoder statistics of `_matrix` results, stacked (None for a model without the encoder)."
+    return np.stack([r[2] for r in rows]) if rows and rows[0][2] is not None else None
 
 def predict_proba(bundle:ModelBundle, sources:list, *, sr:int=None, context:Context=None) -> tuple[np.ndarray, list[bool]]:
     "Probabilities (clips × bundle labels) for files or waveforms (in `context`, if given), and which were silent."
-    mats, silent = zip(*[_matrix(bundle, x, sr) for x in sources])
-    return predict_matrices(bundle, list(mats), context=context), list(silent)
+    rows = [_matrix(bundle, x, sr) for x in sources]
+    return predict_matrices(bundle, [r[0] for r in rows], context=context, stats=stacked_stats(rows)), [r[1] for r in rows]
 
 def predict(bundle:ModelBundle,   # a loaded bundle
             source,                # an audio file path, or a waveform (needs `sr`)
@@ -374,6 +384,18 @@ def _load_part(path:Path, meta:dict, name:str, cls, what:str, rows):
 
 def _load_head(path:Path, meta:dict, spec) -> StatsHead|None:
     return _load_part(path, meta, 'head.json', StatsHead, 'statistics head', lambda h: h.coef.shape[0]) if spec.stats_weight else None
+
+def _load_encoder(path:Path, meta:dict):
+    "The voice encoder a bundle's heads read (04_encoder), checked to be the one it was trained with; None for a bundle without."
+    key = meta.get('encoder')
+    if key is None: return None
+    from ser_nb.encoder import VoiceEncoder, EncoderError
+    if not isinstance(key, str): raise _bundle_error(path/'bundle.json', "damaged bundle metadata: 'encoder' is not a key")
+    try: enc = VoiceEncoder()
+    except EncoderError as e: raise _bundle_error(path, f"needs the voice encoder, which cannot be loaded ({e})") from None
+    if enc.key != key: raise _bundle_error(path/'bundle.json', f"trained with other voice-encoder weights or code (key {key}, "
+                                           f"this ser_nb's is {enc.key}): retrain the model")
+    return enc
 
 def _load_context_head(path:Path, meta:dict, spec) -> ContextHead|None:
     return _load_part(path, meta, 'context_head.json', ContextHead, 'context head',

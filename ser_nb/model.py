@@ -15,16 +15,17 @@ from . import __version__
 from .data import EMOTIONS, load_audio, check_speakers, SpeakerLeakError, AudioError
 from .features import FeatureSettings, FeatureCache, FeatureStore, extract_features, frame_energy, features as clip_matrix
 from .augment import (noise_profile, add_mel_noise, stretch_frames, shift_bands, band_limit, spec_augment, mixup,
-                            extract_variants)
+                            extract_variants, variant_caches)
 from .infer import *                  # prediction's numpy half (05_inference): inputs, heads, contexts, fusion
-from .infer import (_sha256, _bundle_error, _read_meta, _load_head, _load_context_head, _predict_padded, _matrix,
+from .infer import (_sha256, _bundle_error, _read_meta, _load_head, _load_context_head, _load_encoder, _predict_padded, _matrix,
                           _choose, _bundle_path, _verified)
 
 
 # %% auto #0
 __all__ = ['SEED_FEATURES', 'MODELS', 'DEFAULT_MODEL', 'ADAPT', 'TrainSettings', 'ClipBatches', 'seed_cnn', 'ser_cnn',
-           'StdPooling1D', 'AttentiveStatsPooling1D', 'ModelSpec', 'model_spec', 'speaker_weights', 'fit',
-           'ModelBundle', 'load_bundle', 'usable_clips', 'predict_table', 'corpus_labels', 'train', 'synthetic_corpus']
+           'StdPooling1D', 'AttentiveStatsPooling1D', 'ModelSpec', 'encoder_for', 'model_spec', 'speaker_weights',
+           'fit', 'ModelBundle', 'load_bundle', 'usable_clips', 'predict_table', 'corpus_labels', 'train',
+           'synthetic_corpus']
 
 # %% ../nbs/05_model.ipynb #199cac56
 @dataclass(frozen=True)
@@ -184,6 +185,7 @@ class ModelSpec:
     flat:bool=False                       # inputs are fixed vectors (the capstone), not windows of frames
     stats_weight:float=0.0                # weight of the utterance-statistics head in the fused prediction; 0: none
     adapt_weight:float=0.0                # weight of the context head when clips are predicted in their context; 0: no context head
+    encoder:bool=False                    # the heads read the voice encoder's statistics (04_encoder), not the log-mel's
     def input_shape(self):
         return (self.features.n_features, 1) if self.flat else (self.features.n_features, self.train.frames, 1)
 
@@ -201,7 +203,14 @@ MODELS = {
                                         band_shift=0.0),
                           flat=True),
 }
+MODELS['ser_voice'] = replace(MODELS['ser_cnn'], name='ser_voice', encoder=True, stats_weight=0.75, adapt_weight=0.75)
 DEFAULT_MODEL = 'ser_cnn'
+
+def encoder_for(spec:ModelSpec):
+    "The voice encoder a model's heads read (04_encoder's `VoiceEncoder`), or None: what its feature cache must hold."
+    if not spec.encoder: return None
+    from ser_nb.encoder import VoiceEncoder
+    return VoiceEncoder()
 
 def model_spec(name:str=DEFAULT_MODEL, # a key of MODELS
                **train_changes,        # TrainSettings fields to override, e.g. epochs=5
@@ -262,6 +271,9 @@ def fit(spec:ModelSpec,           # what to train
        ) -> tuple[ModelBundle, dict]: # (trained model with its metadata, Keras history)
     "Train `spec` on `train`, reproducibly."
     if val is not None: check_speakers(train, val)
+    if spec.encoder and cache.encoder is None:
+        raise ModelError(f"model {spec.name} hears with the voice encoder: its cache must hold the encoder's statistics "
+                         "(FeatureCache(..., encoder=encoder_for(spec)))")
     keras.utils.set_random_seed(seed)
     store, targets = FeatureStore(train, cache), _targets(train, labels)
     copies = extract_variants(train, cache=cache, variants=spec.train.variants, jobs=jobs, progress=progress) \
@@ -281,9 +293,13 @@ def fit(spec:ModelSpec,           # what to train
         if patience: callbacks.append(keras.callbacks.EarlyStopping(patience=patience))
     hist = model.fit(data, validation_data=val_data, epochs=spec.train.epochs, callbacks=callbacks, verbose=verbose)
     head = None
-    if spec.stats_weight:
+    if spec.stats_weight and spec.encoder:    # the voice encoder's statistics, cached beside each clip's and copy's log-mel
+        F = np.concatenate([store.encoded(range(len(store)))] + [np.stack([np.load(vc.encoder_path(f)) for f in c])
+                            for vc, c in zip(variant_caches(cache, len(data.copies)), data.copies)])
+    elif spec.stats_weight:
         F = np.stack([utterance_stats(store[i]) for i in range(len(store))]
                      + [utterance_stats(np.load(f)) for c in data.copies for f in c])
+    if spec.stats_weight:
         head = StatsHead.fit(F, np.tile(targets, 1 + len(data.copies)), n_classes=len(labels),
                              weight=np.tile(speaker_weights(train.speaker, cap=spec.train.speaker_cap), 1 + len(data.copies)))
     chead = None
@@ -291,7 +307,8 @@ def fit(spec:ModelSpec,           # what to train
         try: chead = ContextHead.fit(F[:len(store)], targets, train.speaker, n_classes=len(labels),
                                      weight=speaker_weights(train.speaker, cap=spec.train.speaker_cap))
         except ModelError as e: warnings.warn(f"{e}: this model will not adapt to a context")
-    return ModelBundle(model, spec, list(labels), sorted(set(train.speaker)), seed, head=head, context_head=chead), hist.history
+    return ModelBundle(model, spec, list(labels), sorted(set(train.speaker)), seed, head=head, context_head=chead,
+                       encoder=cache.encoder if spec.encoder else None), hist.history
 
 # %% ../nbs/05_model.ipynb #77b56e3d
 @dataclass
@@ -305,6 +322,7 @@ class ModelBundle:
     head:StatsHead|None=None
     version:str=__version__
     context_head:ContextHead|None=None
+    encoder:object=None                   # the voice encoder its heads read (`VoiceEncoder`), or None
 
     @property
     def features(self) -> FeatureSettings: return self.spec.features
@@ -334,6 +352,7 @@ class ModelBundle:
                     head_sha256=_sha256(path/'head.json') if self.head is not None else None,
                     stats_weight=self.spec.stats_weight, adapt_weight=self.spec.adapt_weight if self.context_head is not None else 0.0,
                     context_head_sha256=_sha256(path/'context_head.json') if self.context_head is not None else None,
+                    encoder=self.encoder.key if self.encoder is not None else None,
                     onnx_sha256=onnx_sha)
         (path/'.bundle.json.tmp').write_text(json.dumps(meta, indent=1)); os.replace(path/'.bundle.json.tmp', path/'bundle.json')
         return path
@@ -350,7 +369,8 @@ def load_bundle(path:str|Path=None, # a folder written by `ModelBundle.save` (e.
         feats = FeatureSettings.from_dict(meta['features'])
         spec = model_spec(meta['model'])
         spec = replace(spec, features=feats, train=TrainSettings(**meta['train']),
-                       stats_weight=float(meta.get('stats_weight') or 0.0), adapt_weight=float(meta.get('adapt_weight') or 0.0))
+                       stats_weight=float(meta.get('stats_weight') or 0.0), adapt_weight=float(meta.get('adapt_weight') or 0.0),
+                       encoder=meta.get('encoder') is not None)
     except (TypeError, ValueError) as e: raise _bundle_error(f, f"damaged bundle metadata ({e})") from None
     if feats.sr != meta['sample_rate']: raise _bundle_error(f, "damaged bundle metadata: sample_rate disagrees with features")
     try: model = keras.saving.load_model(_verified(path/'model.keras', meta['model_sha256']), compile=False, safe_mode=True)
@@ -362,7 +382,7 @@ def load_bundle(path:str|Path=None, # a folder written by `ModelBundle.save` (e.
                             f"({want_in}->{want_out})")
     head, chead = _load_head(path, meta, spec), _load_context_head(path, meta, spec)
     return ModelBundle(model, spec, meta['labels'], meta['train_speakers'], meta.get('seed', 0), head, meta['ser_nb_version'],
-                       context_head=chead)
+                       context_head=chead, encoder=_load_encoder(path, meta))
 
 
 # %% ../nbs/05_model.ipynb #6bd6d7a7
@@ -387,8 +407,14 @@ def predict_table(bundle:ModelBundle,   # a trained model
     if adapt != 'none' and (adapt not in df or df[adapt].isna().any() or (df[adapt].astype(str).str.strip() == '').any()):
         raise ModelError(f"adapting by {adapt} needs each clip's {adapt}: the data has no {adapt} column"
                          if adapt not in df else f"adapting by {adapt} needs each clip's {adapt}: some clips have none")
-    mats = FeatureStore(df, cache).batch(range(len(df)))
-    return predict_matrices(bundle, mats) if adapt == 'none' else predict_in_contexts(bundle, mats, df[adapt].to_numpy(), what=adapt)
+    store = FeatureStore(df, cache)
+    if getattr(bundle, 'encoder', None) is not None and cache.encoder is None:
+        raise ModelError(f"model {bundle.spec.name} hears with the voice encoder: its cache must hold the encoder's statistics "
+                         "(FeatureCache(..., encoder=bundle.encoder))")
+    mats = store.batch(range(len(df)))
+    F = store.encoded(range(len(df))) if getattr(bundle, 'encoder', None) is not None else None
+    return predict_matrices(bundle, mats, stats=F) if adapt == 'none' else \
+           predict_in_contexts(bundle, mats, df[adapt].to_numpy(), what=adapt, stats=F)
 
 def corpus_labels(df:pd.DataFrame) -> list[str]:
     "The emotions present in `df`, in the canonical order (other labels after, sorted)."
@@ -406,7 +432,7 @@ def train(df:pd.DataFrame,             # labelled clips (from `load_corpus`)
     "Extract features and train a model bundle on every usable clip of `df`."
     spec = model_spec(model, epochs=epochs) if isinstance(model, str) else model
     if len(df) == 0: raise ModelError("no labelled clips to train on")
-    cache = FeatureCache(cache_root, spec.features)
+    cache = FeatureCache(cache_root, spec.features, encoder_for(spec))
     df, skipped = usable_clips(df, cache=cache, jobs=jobs, progress=progress)
     labels = corpus_labels(df)
     if len(labels) < 2: raise ModelError(f"training needs at least two emotions, found {labels}")

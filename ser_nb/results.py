@@ -13,7 +13,7 @@ from .data import EMOTIONS, speaker_folds, check_speakers, SpeakerLeakError, loa
 from .features import FeatureCache, features as extract_matrix
 from .augment import telephone, mix_noise, coloured_noise, reverb, distance, codec
 from .model import (ModelBundle, ModelError, model_spec, fit, usable_clips, predict_table, corpus_labels,
-                          _choose, DEFAULT_MODEL, ADAPT)
+                          _choose, DEFAULT_MODEL, ADAPT, encoder_for)
 
 # %% auto #0
 __all__ = ['CONDITIONS', 'scores', 'evaluate', 'degrade', 'condition_cache', 'extract_degraded', 'cross_validate', 'summary',
@@ -45,7 +45,7 @@ def evaluate(bundle:ModelBundle,        # a trained bundle
     shared = [l for l in bundle.labels if l in set(df.emotion)]
     if not shared: raise ModelError(f"the data's labels {sorted(set(df.emotion))} share none with the model's {bundle.labels}")
     used = df[df.emotion.isin(shared)]
-    cache = FeatureCache(cache_root, bundle.features)
+    cache = FeatureCache(cache_root, bundle.features, getattr(bundle, 'encoder', None))
     used, skipped = usable_clips(used, cache=cache, jobs=jobs, progress=progress)
     if len(used) == 0: raise ModelError("no usable clips to evaluate")
     P = predict_table(bundle, used, cache=cache, adapt=adapt)
@@ -128,7 +128,7 @@ def cross_validate(df:pd.DataFrame,       # labelled clips
                   ) -> dict:               # folds, predictions, histories, labels, model, channels; `adapted`: the same per protocol
     "Train and test one model per speaker fold; every clip is predicted by a model that never heard its speaker."
     spec = model_spec(model, epochs=epochs) if isinstance(model, str) else model
-    cache = FeatureCache(cache_root, spec.features)
+    cache = FeatureCache(cache_root, spec.features, encoder_for(spec))
     df, _ = usable_clips(df, cache=cache, jobs=jobs, progress=progress)
     if extra is not None:
         extra, _ = usable_clips(extra, cache=cache, jobs=jobs, progress=progress)
@@ -222,7 +222,7 @@ def leave_one_corpus_out(tables:dict,          # {corpus name: labelled clips}
                         ) -> dict:              # {held-out corpus: scores on the labels it shares with the others}
     "Train on all corpora but one, test on that one (it shares no speaker, recording or language set with training)."
     spec = model_spec(model, epochs=epochs) if isinstance(model, str) else model
-    cache = FeatureCache(cache_root, spec.features)
+    cache = FeatureCache(cache_root, spec.features, encoder_for(spec))
     tables = {k: usable_clips(v, cache=cache, jobs=jobs, progress=progress)[0] for k, v in tables.items()}
     out = {}
     for name, test in tables.items():
@@ -341,7 +341,7 @@ def random_split_scores(df:pd.DataFrame, *, model:str='seed_cnn', seeds=(0, 1, 2
     "Scores under the capstone's random 80/20 split (speakers leak), one row per seed."
     from sklearn.model_selection import train_test_split
     spec = model_spec(model)
-    cache = FeatureCache(cache_root, spec.features)
+    cache = FeatureCache(cache_root, spec.features, encoder_for(spec))
     df, _ = usable_clips(df, cache=cache, jobs=jobs, progress=False)
     labels, rows = corpus_labels(df), []
     for seed in seeds:

@@ -275,12 +275,13 @@ def owners(segments:list, truth:list) -> list[int]: # for each found stretch, th
 # %% ../nbs/07_segments.ipynb #6df55c1e
 SegmentEmotion = namedtuple('SegmentEmotion', 'start end emotion probabilities')  # seconds, label, {label: probability}
 
-def _segment_matrices(bundle, part:list) -> list:
-    "Feature matrices of stretches, each as the model would read a clip of its own."
-    from ser_nb.infer import _matrix
+def _segment_matrices(bundle, part:list) -> tuple[list, np.ndarray|None]:
+    "Feature matrices of stretches, each as the model would read a clip of its own, and their encoder statistics (None without)."
+    from ser_nb.infer import _matrix, stacked_stats
     f = bundle.features                              # a model that skips `offset` seconds of a clip gets them as silence
     lead = np.zeros(int(round(f.offset*f.sr)), np.float32)
-    return [_matrix(bundle, np.concatenate([lead, s.audio]), f.sr)[0] for s in part]
+    rows = [_matrix(bundle, np.concatenate([lead, s.audio]), f.sr) for s in part]
+    return [r[0] for r in rows], stacked_stats(rows)
 
 def _predicted(bundle, segments:list, batch_size:int, context=None, grow:bool=False) -> Iterator[SegmentEmotion]:
     "Predict stretches a batch at a time, in `context` once it has enough speech (`grow`: each stretch joins it first)."
@@ -288,10 +289,9 @@ def _predicted(bundle, segments:list, batch_size:int, context=None, grow:bool=Fa
     for i in range(0, len(segments), batch_size):
         part = segments[i:i + batch_size]
         if not part: continue
-        mats = _segment_matrices(bundle, part)
-        F = None
+        mats, F = _segment_matrices(bundle, part)     # F: the encoder's statistics, for a model that hears with it
         if grow:                                      # the statistics computed once: for the context and for the head
-            F = clip_stats(mats); clip_context(bundle, mats, into=context, stats=F)
+            F = clip_stats(mats) if F is None else F; clip_context(bundle, mats, into=context, stats=F)
         P = predict_matrices(bundle, mats, context=context if context is not None and context.enough else None, stats=F)
         for s, p in zip(part, P):
             probs = {l: float(v) for l, v in zip(bundle.labels, p)}
@@ -341,7 +341,9 @@ def recording_context(bundle,                 # a loaded model bundle
     from ser_nb.infer import Context, clip_context
     context, seg, pending = Context(), Segmenter(sr=bundle.features.sr, settings=settings), []
     def add(part):
-        if part: clip_context(bundle, _segment_matrices(bundle, part), into=context)
+        if not part: return
+        mats, F = _segment_matrices(bundle, part)
+        clip_context(bundle, mats, into=context, stats=F)
     try:
         for y in audio_blocks(path, sr=bundle.features.sr, block_seconds=block_seconds):
             pending += seg.push(y)
