@@ -11,6 +11,8 @@ Sections (--only picks some):
   cold      a whole process that predicts one clip as `ser predict` does (the shipped model through onnxruntime) and
             computes the clip's encoder statistics through `encoder.onnx`: wall time and peak RSS; plain `ser predict`
             beside it
+With --model DIR (a bundle that hears with the encoder, e.g. `ser train --model ser_voice ... --out DIR`), `long` and
+`cold` also time `ser predict --model DIR` itself: the whole path, the encoder's statistics included.
 Each figure is one printed line; the load average is printed before and after, so that a busy machine shows.
 """
 import argparse, os, subprocess, sys, tempfile, time, shutil
@@ -77,7 +79,7 @@ for seg in speech_segments(audio_blocks(sys.argv[1]), sr=16000):
 print(n)
 """
 
-def bench_long(pool, minutes):
+def bench_long(pool, minutes, model=None):
     d = Path(tempfile.mkdtemp())
     try:
         for m in (1, minutes):
@@ -89,6 +91,12 @@ def bench_long(pool, minutes):
             with open(d/'out.tsv', 'w') as out: wall, rss, rc, cpu = timed(ser_command() + ['predict', '--segments', str(f)], stdout=out)
             print(f"ser predict --segments (shipped model, no encoder yet), same file: peak RSS {rss:.0f} MB, {wall:.1f} s "
                   f"({dur/wall:.0f}x real time), exit {rc}", flush=True)
+            if model:
+                with open(d/'out.tsv', 'w') as out:
+                    wall, rss, rc, cpu = timed(ser_command() + ['predict', '--model', str(model), '--segments', str(f)], stdout=out)
+                n = sum(1 for _ in open(d/'out.tsv'))
+                print(f"ser predict --model {Path(model).name} --segments (hears with the encoder), same file: peak RSS {rss:.0f} MB, "
+                      f"{wall:.1f} s ({dur/wall:.0f}x real time; CPU {cpu:.1f} s), {n} lines, exit {rc}", flush=True)
     finally: shutil.rmtree(d, ignore_errors=True)
 
 COLD = """
@@ -101,9 +109,11 @@ VoiceEncoder(backend='onnx')(load_audio(sys.argv[1], sr=16000)[0])
 sys.exit(code)
 """
 
-def bench_cold(clip):
+def bench_cold(clip, model=None):
     for name, cmd in [('ser predict', ser_command() + ['predict', clip]),
-                      ('ser predict + encoder.onnx', [sys.executable, '-c', COLD, clip])]:
+                      ('ser predict + encoder.onnx', [sys.executable, '-c', COLD, clip])] + \
+                     ([(f'ser predict --model {Path(model).name} (hears with the encoder)', ser_command() + ['predict', '--model', str(model), clip])]
+                      if model else []):
         runs = [timed(cmd) for _ in range(4)]
         walls, rss = [r[0] for r in runs], max(r[1] for r in runs)
         print(f"cold {name}, one clip: {min(walls[1:]):.2f}–{max(walls[1:]):.2f} s (first run {walls[0]:.2f} s), peak RSS "
@@ -116,6 +126,7 @@ if __name__ == '__main__':
     ap.add_argument('--minutes', type=float, default=30)
     ap.add_argument('--jobs', type=int, default=None)
     ap.add_argument('--only', nargs='*', default=['clip', 'features', 'long', 'cold'])
+    ap.add_argument('--model', default=None, help='a bundle that hears with the encoder, for `long` and `cold`')
     a = ap.parse_args()
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores", flush=True)
     from ser_nb.data import load_corpus
@@ -123,6 +134,6 @@ if __name__ == '__main__':
     files = list(corpus.path)
     if 'clip' in a.only: bench_clip(files[::max(1, len(files)//a.clips)][:a.clips])
     if 'features' in a.only: bench_features(a.data, files, a.jobs)
-    if 'long' in a.only: bench_long(corpus, a.minutes)
-    if 'cold' in a.only: bench_cold(files[0])
+    if 'long' in a.only: bench_long(corpus, a.minutes, a.model)
+    if 'cold' in a.only: bench_cold(files[0], a.model)
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

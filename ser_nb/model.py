@@ -203,7 +203,8 @@ MODELS = {
                                         band_shift=0.0),
                           flat=True),
 }
-MODELS['ser_voice'] = replace(MODELS['ser_cnn'], name='ser_voice', encoder=True, stats_weight=0.75, adapt_weight=0.75)
+# ser_cnn whose heads hear with the voice encoder (04_encoder); weights from fold 0 of bench/trials.py (bench/trials/ser_voice_fold0.txt)
+MODELS['ser_voice'] = replace(MODELS['ser_cnn'], name='ser_voice', encoder=True, stats_weight=0.5, adapt_weight=0.5)
 DEFAULT_MODEL = 'ser_cnn'
 
 def encoder_for(spec:ModelSpec):
