@@ -2,7 +2,11 @@
 conditions, and TESS left out (trained on RAVDESS + URDU); the network alone, the statistics head alone and fused.
 
     python bench/trials.py [--fold 0] [--set epochs=60 --set pause_db=None ...] [--weights 0 0.35 0.5 1] [--no-loco]
-                           [--seeds 0 1] [--arch pooling="'attentive'"]
+                           [--seeds 0 1] [--arch pooling="'attentive'"] [--model ser_voice] [--adapt]
+                           [--loco TESS URDU] [--no-fold]
+
+--model picks another model of ser_nb.model.MODELS; --adapt also scores each held-out actor (and each left-out corpus's
+speaker) adapted, with the context head; --loco names the corpora left out one at a time; --no-fold skips the actor fold.
 
 The data are the shared corpora (SER_DATA, else ../shared/data/ravdess, with tess/ and urdu/ beside it). One fold is a
 noisy estimate (about ±3 points): this is for choosing what to run in full, which 06_results does. The outputs of the
@@ -58,6 +62,8 @@ if __name__ == '__main__':
     ap.add_argument('--seeds', type=int, nargs='+', default=[0])
     ap.add_argument('--model', default='ser_cnn', help="a model of ser_nb.model.MODELS (ser_voice: heads on the voice encoder)")
     ap.add_argument('--adapt', action='store_true', help='also score each held-out actor adapted (the context head)')
+    ap.add_argument('--loco', nargs='*', default=['TESS'], help='corpora to leave out, one at a time (default TESS)')
+    ap.add_argument('--no-fold', action='store_true', help='skip the actor fold (only the corpora left out)')
     a = ap.parse_args()
     from ser_nb.data import load_corpus, speaker_folds
     from ser_nb.model import model_spec, fit, usable_clips, corpus_labels, encoder_for
@@ -78,20 +84,23 @@ if __name__ == '__main__':
     train, test = pd.concat([rav.iloc[tr], extra], ignore_index=True), rav.iloc[te]
     line = lambda r: '  '.join(f"{w:g}: {acc:.3f}/{uar:.3f}" for w, (acc, uar) in r.items())
     bs = []
-    for seed in a.seeds:
+    for seed in ([] if a.no_fold else a.seeds):
         t = time.perf_counter()
         bs.append(fit(spec, train, cache=cache, labels=corpus_labels(train), seed=seed)[0])
         print(f"fold {a.fold} (+ TESS, URDU), seed {seed}: trained on {len(train)} clips in {time.perf_counter() - t:.0f} s")
-    caches = extract_degraded(test, cache=cache, conditions=CONDITIONS)
-    by_condition = {c: score(bs, a.seeds, test, caches[c], a.weights) for c in CONDITIONS}
+    caches = extract_degraded(test, cache=cache, conditions=CONDITIONS) if bs else {c: None for c in CONDITIONS}
+    by_condition = {c: score(bs, a.seeds, test, caches[c], a.weights) for c in CONDITIONS} if bs else {'clean': {}}
     for name in by_condition['clean']:
         if len(bs) > 1: print(f" {name}")
         for c, r in by_condition.items(): print(f"  {c:12s} " + line(r[name]))
-    if a.adapt:
+    if a.adapt and bs:
         print(" adapted (context head on each held-out actor's clips)")
         for c in CONDITIONS: print(f"  {c:12s} " + line(score(bs, a.seeds, test, caches[c], a.weights, adapt=True)[f"seed {a.seeds[0]}"]))
-    if not a.no_loco:
-        train, test = df[df.corpus != 'TESS'], df[df.corpus == 'TESS']
+    for held in ([] if a.no_loco else a.loco):
+        train, test = df[df.corpus != held], df[df.corpus == held]
         bs = [fit(spec, train, cache=cache, labels=corpus_labels(train), seed=seed)[0] for seed in a.seeds]
         for name, r in score(bs, a.seeds, test, cache, a.weights).items():
-            print(f"TESS left out{', ' + name if len(bs) > 1 else ''}: " + line(r))
+            print(f"{held} left out{', ' + name if len(bs) > 1 else ''}: " + line(r))
+        if a.adapt:     # each test speaker's clips one context (as --adapt speaker)
+            r = score(bs, a.seeds, test, cache, a.weights, adapt=True)[f"seed {a.seeds[0]}"]
+            print(f"{held} left out, adapted: " + line(r))
