@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np, pandas as pd, librosa
 from .data import load_audio, AudioError
-from .features import FeatureSettings, FeatureCache, mel_filterbank, features as feature_matrix, _entry_ok, _atomic_write, _cache_error
+from .features import FeatureSettings, FeatureCache, mel_filterbank
 
 # %% auto #0
 __all__ = ['TRANSFORMS', 'CODECS', 'CHANNEL_RECIPE', 'AugmentError', 'TrainingOnlyError', 'add_noise', 'time_stretch',

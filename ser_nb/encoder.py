@@ -50,6 +50,7 @@ def _read_weights(folder:str) -> tuple:
     try: meta = json.loads(meta_p.read_text()); want = meta['files']['weights.npy']; index = meta['arrays']
     except (ValueError, KeyError, TypeError, UnicodeDecodeError): raise EncoderError(f"{meta_p}: not a voice encoder index") from None
     if _sha256(npy) != want: raise EncoderError(f"{npy}: SHA-256 differs from weights.json (damaged or replaced)")
+    files = meta['files']
     try: flat = np.load(npy, allow_pickle=False)
     except ValueError as e: raise EncoderError(f"{npy}: not a plain array file ({e})") from None
     if set(index) != set(WEIGHT_SHAPES) or flat.dtype != np.float32 or flat.ndim != 1:
@@ -59,7 +60,7 @@ def _read_weights(folder:str) -> tuple:
         n = int(np.prod(shape))
         if tuple(shape) != WEIGHT_SHAPES[name] or at + n > flat.size: raise EncoderError(f"{npy}: {name} has the wrong shape or offset")
         a = flat[at:at+n].reshape(shape); a.flags.writeable = False; out[name] = a
-    return out, want
+    return out, files
 
 def encoder_weights(folder:str|Path=None, # a folder like `ENCODER_DIR`; None: the shipped weights
                    ) -> dict:               # name -> read-only float32 array (WEIGHT_SHAPES)
@@ -68,7 +69,7 @@ def encoder_weights(folder:str|Path=None, # a folder like `ENCODER_DIR`; None: t
 
 def weights_hash(folder:str|Path=None) -> str:
     "SHA-256 of the (checked) weights file: what names the encoder in cache keys and bundles."
-    return _read_weights(str(Path(folder or ENCODER_DIR).resolve()))[1]
+    return _read_weights(str(Path(folder or ENCODER_DIR).resolve()))[1]['weights.npy']
 
 # %% ../nbs/04_encoder.ipynb #bb426eba
 def normalize_level(y:np.ndarray,             # mono waveform
@@ -246,8 +247,8 @@ class OnnxEncoder:
                  *, threads:int=1):            # onnxruntime's intra-op threads
         import onnxruntime as ort
         folder = Path(folder or ENCODER_DIR)
-        weights_hash(folder)                                  # the folder's index is checked first
-        p, want = folder/'encoder.onnx', json.loads((folder/'weights.json').read_text())['files'].get('encoder.onnx')
+        files = _read_weights(str(folder.resolve()))[1]       # the folder's index and weights are checked first
+        p, want = folder/'encoder.onnx', files.get('encoder.onnx')
         if not p.exists(): raise EncoderError(f"{p}: missing; reinstall ser_nb or run bench/convert_encoder.py")
         data = p.read_bytes()
         if hashlib.sha256(data).hexdigest() != want: raise EncoderError(f"{p}: SHA-256 differs from weights.json (damaged or replaced)")

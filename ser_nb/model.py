@@ -213,6 +213,12 @@ def encoder_for(spec:ModelSpec):
     from ser_nb.encoder import VoiceEncoder
     return VoiceEncoder()
 
+def _check_encoder_cache(name:str, cache:FeatureCache):
+    "A model that hears with the voice encoder reads its statistics from the cache: refuse one without them, in one line."
+    if cache.encoder is None:
+        raise ModelError(f"model {name} hears with the voice encoder: its cache must hold the encoder's statistics "
+                         "(FeatureCache(..., encoder=encoder_for(spec)))")
+
 def model_spec(name:str=DEFAULT_MODEL, # a key of MODELS
                **train_changes,        # TrainSettings fields to override, e.g. epochs=5
               ) -> ModelSpec:
@@ -272,9 +278,7 @@ def fit(spec:ModelSpec,           # what to train
        ) -> tuple[ModelBundle, dict]: # (trained model with its metadata, Keras history)
     "Train `spec` on `train`, reproducibly."
     if val is not None: check_speakers(train, val)
-    if spec.encoder and cache.encoder is None:
-        raise ModelError(f"model {spec.name} hears with the voice encoder: its cache must hold the encoder's statistics "
-                         "(FeatureCache(..., encoder=encoder_for(spec)))")
+    if spec.encoder: _check_encoder_cache(spec.name, cache)
     keras.utils.set_random_seed(seed)
     store, targets = FeatureStore(train, cache), _targets(train, labels)
     copies = extract_variants(train, cache=cache, variants=spec.train.variants, jobs=jobs, progress=progress) \
@@ -408,12 +412,10 @@ def predict_table(bundle:ModelBundle,   # a trained model
     if adapt != 'none' and (adapt not in df or df[adapt].isna().any() or (df[adapt].astype(str).str.strip() == '').any()):
         raise ModelError(f"adapting by {adapt} needs each clip's {adapt}: the data has no {adapt} column"
                          if adapt not in df else f"adapting by {adapt} needs each clip's {adapt}: some clips have none")
-    store = FeatureStore(df, cache)
-    if getattr(bundle, 'encoder', None) is not None and cache.encoder is None:
-        raise ModelError(f"model {bundle.spec.name} hears with the voice encoder: its cache must hold the encoder's statistics "
-                         "(FeatureCache(..., encoder=bundle.encoder))")
+    store, hears = FeatureStore(df, cache), getattr(bundle, 'encoder', None) is not None
+    if hears: _check_encoder_cache(bundle.spec.name, cache)
     mats = store.batch(range(len(df)))
-    F = store.encoded(range(len(df))) if getattr(bundle, 'encoder', None) is not None else None
+    F = store.encoded(range(len(df))) if hears else None
     return predict_matrices(bundle, mats, stats=F) if adapt == 'none' else \
            predict_in_contexts(bundle, mats, df[adapt].to_numpy(), what=adapt, stats=F)
 

@@ -10,7 +10,7 @@ import numpy as np, pandas as pd
 import matplotlib.pyplot as plt, seaborn as sns
 from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score, confusion_matrix, classification_report
 from .data import EMOTIONS, speaker_folds, check_speakers, SpeakerLeakError, load_audio, AudioError
-from .features import FeatureCache, features as extract_matrix
+from .features import FeatureCache
 from .augment import telephone, mix_noise, coloured_noise, reverb, distance, codec
 from .model import (ModelBundle, ModelError, model_spec, fit, usable_clips, predict_table, corpus_labels,
                           _choose, DEFAULT_MODEL, ADAPT, encoder_for)
