@@ -274,6 +274,9 @@ class LightBundle:
     version:str
     context_head:object=None # `ser_nb.infer.ContextHead` or None
     encoder:object=None      # the voice encoder its heads read (`ser_nb.encoder.VoiceEncoder`, through onnxruntime), or None
+    encoder_head:object=None # `ser_nb.infer.StatsHead` on the encoder's statistics, or None
+    encoder_context_head:object=None # the same in context
+    fusion:dict=None         # {'alone': Fusion, 'adapted': Fusion}, as stored in the bundle
     @property
     def features(self): return self.spec.features
 
@@ -283,7 +286,7 @@ def load_light(path:str|Path=None, # a bundle folder; None: the model shipped in
     "Load a bundle for prediction without Keras, checking every file against `bundle.json` as `load_bundle` does."
     from types import SimpleNamespace
     from ser_nb.infer import (FeatureSettings, _bundle_path, _read_meta, _verified, _load_head, _load_context_head,
-                              _load_encoder, _bundle_error)
+                              _load_encoder, _bundle_error, _load_encoder_heads, _load_fusion)
     path = _bundle_path(path)
     meta = _read_meta(path)
     f = path/'model.onnx'
@@ -295,14 +298,17 @@ def load_light(path:str|Path=None, # a bundle folder; None: the model shipped in
         feats = FeatureSettings.from_dict(meta['features'])
         spec = SimpleNamespace(name=meta['model'], flat=False, features=feats, train=SimpleNamespace(**meta['train']),
                                stats_weight=float(meta.get('stats_weight') or 0.0), adapt_weight=float(meta.get('adapt_weight') or 0.0),
-                               encoder=meta.get('encoder') is not None)
+                               encoder=meta.get('encoder') is not None, fusion=None)
     except (TypeError, ValueError) as e: raise _bundle_error(path/'bundle.json', f"damaged bundle metadata ({e})") from None
     net = OnnxNet(f, threads=threads)
     want_in, want_out = (None, feats.n_features, spec.train.frames, 1), (None, len(meta['labels']))
     if net.input_shape != want_in or net.output_shape != want_out:
         raise _bundle_error(f, f"network shapes {net.input_shape}->{net.output_shape} do not fit the bundle ({want_in}->{want_out})")
-    return LightBundle(net, spec, meta['labels'], meta['train_speakers'], meta.get('seed', 0), _load_head(path, meta, spec),
-                       meta['ser_nb_version'], _load_context_head(path, meta, spec), _load_encoder(path, meta))
+    head, chead = _load_head(path, meta, spec), _load_context_head(path, meta, spec)
+    eh, ech = _load_encoder_heads(path, meta, spec)
+    fusion = _load_fusion(path, meta, spec, dict(alone=dict(stats=head, encoder=eh), adapted=dict(stats=chead, encoder=ech)))
+    return LightBundle(net, spec, meta['labels'], meta['train_speakers'], meta.get('seed', 0), head, meta['ser_nb_version'],
+                       chead, _load_encoder(path, meta), eh, ech, fusion)
 
 # %% ../nbs/12_deploy.ipynb #00771f22
 def load_for_prediction(path:str|Path=None, # a bundle folder; None: the model shipped in the package

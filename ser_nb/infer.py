@@ -5,7 +5,7 @@
 # %% ../nbs/05_inference.ipynb #e1346bcb
 from __future__ import annotations
 import json, hashlib, math, warnings
-from dataclasses import dataclass, asdict
+from dataclasses import dataclass, asdict, replace
 from pathlib import Path
 import numpy as np
 from . import __version__
@@ -13,10 +13,11 @@ from .data import load_audio, AudioError
 from .features import FeatureSettings, frame_energy, features as clip_matrix
 
 # %% auto #0
-__all__ = ['MIN_CONTEXT_SECONDS', 'MIN_CONTEXT_CLIPS', 'BUNDLE_FORMAT', 'ModelError', 'normalise', 'drop_pauses', 'fit_frames',
-           'windows', 'utterance_stats', 'StatsHead', 'Context', 'ContextHead', 'fuse', 'clip_stats',
-           'predict_matrices', 'clip_context', 'can_adapt', 'predict_in_contexts', 'stacked_stats', 'predict_proba',
-           'predict', 'shipped_model']
+__all__ = ['MIN_CONTEXT_SECONDS', 'MIN_CONTEXT_CLIPS', 'OPINIONS', 'PROTOCOLS', 'BUNDLE_FORMAT', 'ModelError', 'normalise',
+           'drop_pauses', 'fit_frames', 'windows', 'utterance_stats', 'StatsHead', 'Context', 'ContextHead', 'Fusion',
+           'fuse', 'spec_fusion', 'bundle_fusion', 'clip_stats', 'opinions', 'predict_matrices', 'clip_context',
+           'can_adapt', 'opinions_in_contexts', 'fused', 'predict_in_contexts', 'fit_temperature', 'choose_fusion',
+           'stacked_stats', 'predict_proba', 'predict', 'shipped_model']
 
 # %% ../nbs/05_inference.ipynb #dd647e09
 class ModelError(ValueError):
@@ -136,6 +137,9 @@ class Context:
     def var(self) -> np.ndarray: return np.maximum(self.squares/self.n - self.mean**2, 0.0)
     @property
     def enough(self) -> bool: return self.n >= MIN_CONTEXT_CLIPS and self.seconds >= MIN_CONTEXT_SECONDS
+    def part(self, cols:slice) -> Context:
+        "The same context over some of its statistics (`cols`): what one of several heads reads."
+        return Context(self.n, self.seconds, self.total[cols], self.squares[cols])
     def __repr__(self): return f"Context({self.n} clips, {self.seconds:.1f} s of speech{'' if self.enough else ', too little to adapt'})"
 
 @dataclass
@@ -177,50 +181,108 @@ class ContextHead:
         return h
 
 # %% ../nbs/05_inference.ipynb #d6b11139
+OPINIONS = ('network', 'stats', 'encoder')  # what a prediction fuses: the network, the log-mel statistics head, the voice-encoder head
+PROTOCOLS = ('alone', 'adapted')            # each clip on its own; clips normalised within their context (`Context`)
+
+@dataclass(frozen=True)
+class Fusion:
+    "How one protocol combines a model's opinions: a weight for each (a weighted geometric mean) and a temperature."
+    network:float=1.0      # weight of the network's probabilities
+    stats:float=0.0        # weight of the log-mel statistics head (its context head, adapted)
+    encoder:float=0.0      # weight of the voice-encoder head (its context head, adapted)
+    temperature:float=1.0  # the fused log-probabilities are divided by it: > 1 tempers over-confident probabilities
+
+    def __call__(self, parts:dict) -> np.ndarray:
+        "Fused probabilities (clips × classes) from `parts` ({opinion: probabilities}); every weighted opinion must be there."
+        w = {k: getattr(self, k) for k in OPINIONS if getattr(self, k) > 0}
+        if set(w) - set(parts): raise ModelError(f"this fusion needs the {', '.join(sorted(set(w) - set(parts)))} opinion")
+        L = sum(v*np.log(np.asarray(parts[k], dtype=np.float64) + 1e-7) for k, v in w.items())/sum(w.values())/self.temperature
+        L = np.exp(L - L.max(axis=1, keepdims=True))
+        return L / L.sum(axis=1, keepdims=True)
+
+    def to_dict(self) -> dict: return asdict(self)
+    @classmethod
+    def from_dict(cls, d:dict) -> Fusion:
+        f = cls(**{k: float(d[k]) for k in (*OPINIONS, 'temperature')})
+        w = [f.network, f.stats, f.encoder, f.temperature]
+        if not np.isfinite(w).all() or min(w[:3]) < 0 or sum(w[:3]) <= 0 or f.temperature <= 0: raise ValueError("inconsistent fusion")
+        return f
+
 def fuse(P:np.ndarray, H:np.ndarray, # the network's and the statistics head's probabilities (clips × classes)
          *, weight:float,            # the head's weight
         ) -> np.ndarray:             # fused probabilities (clips × classes)
     "A weighted geometric mean of two opinions, renormalised: (1 - weight)·log P + weight·log H."
-    L = (1 - weight)*np.log(P + 1e-7) + weight*np.log(H + 1e-7)
-    L = np.exp(L - L.max(axis=1, keepdims=True))
-    return L / L.sum(axis=1, keepdims=True)
+    return Fusion(1 - weight, weight)(dict(network=P, stats=H))
+
+def spec_fusion(spec) -> dict:
+    "A spec's fusion for each protocol: its own (`ModelSpec.fusion`), else the two-opinion weights `stats_weight` / `adapt_weight`."
+    if getattr(spec, 'fusion', None): return dict(spec.fusion)
+    return dict(alone=Fusion(1 - spec.stats_weight, spec.stats_weight), adapted=Fusion(1 - spec.adapt_weight, spec.adapt_weight))
+
+def bundle_fusion(bundle, protocol:str) -> Fusion:
+    "The fusion a bundle uses for `protocol` ('alone' or 'adapted'): stored in it, else its spec's."
+    return (getattr(bundle, 'fusion', None) or spec_fusion(bundle.spec))[protocol]
 
 def clip_stats(mats:list[np.ndarray], # clip feature matrices
               ) -> np.ndarray:          # (clips, statistics)
     "The `utterance_stats` of each clip, stacked: what the statistics heads and a context read."
     return np.stack([utterance_stats(M) for M in mats])
 
-def _stats(bundle, mats, stats):
-    "`stats` when given (checked against the clips), else the clips' `clip_stats` (a model that hears with the voice encoder needs them given)."
-    if stats is None:
-        if getattr(bundle, 'encoder', None) is not None:
-            raise ModelError(f"model {bundle.spec.name} hears with the voice encoder: its statistics come from the waveforms "
-                             "(predict_proba does that; or give stats=, the clips' encoder statistics)")
-        return clip_stats(mats)
-    if len(stats) != len(mats): raise ValueError(f"{len(mats)} clips but statistics of {len(stats)}")
-    return np.asarray(stats)
+def _mel_width(bundle) -> int:
+    "How many of the heads' statistics are the log-mel's (the rest are the voice encoder's)."
+    return 0 if bundle.head is None else bundle.head.mean.shape[0]
 
-def predict_matrices(bundle:ModelBundle,   # a trained model (from `fit`, `train` or `load_bundle`)
-                     mats:list[np.ndarray], # clip feature matrices (as `features` returns them)
-                     *, context:Context=None, # the clips' voice and channel (`clip_context`); None or too little: each clip alone
-                     stats:np.ndarray=None,   # what the heads read (`clip_stats`, or the encoder's for a model that hears with it)
-                     batch_size:int=64,
-                    ) -> np.ndarray:        # (clips, classes) probabilities
-    "Class probabilities for each clip: the network's averaged over windows, fused with the statistics head if any."
+def _stats(bundle, mats, stats):
+    "What the heads read, one row per clip: the log-mel's `clip_stats` (if the model has that head), then the encoder's `stats`."
+    hears = getattr(bundle, 'encoder', None) is not None
+    if stats is None and hears:
+        raise ModelError(f"model {bundle.spec.name} hears with the voice encoder: its statistics come from the waveforms "
+                         "(predict_proba does that; or give stats=, the clips' encoder statistics)")
+    if stats is not None and len(stats) != len(mats): raise ValueError(f"{len(mats)} clips but statistics of {len(stats)}")
+    if not hears: return clip_stats(mats) if stats is None else np.asarray(stats)
+    stats, k = np.atleast_2d(np.asarray(stats)), _mel_width(bundle)
+    if stats.shape[1] == k + bundle.encoder_head.mean.shape[0] or not k: return stats   # already the whole row
+    return np.hstack([clip_stats(mats), stats])
+
+def opinions(bundle:ModelBundle,    # a trained model
+             mats:list[np.ndarray],  # clip feature matrices
+             *, context:Context=None, # the clips' context; None or too little: each clip alone
+             stats:np.ndarray=None,   # the encoder's statistics of the clips (needed for a model that hears with it)
+             batch_size:int=64,
+            ) -> tuple[dict, str]:   # ({opinion: (clips, classes) probabilities}, the protocol: 'alone' or 'adapted')
+    "Each opinion the model holds of the clips — its network's, its statistics heads' — before they are fused."
     spec, model = bundle.spec, bundle.model
-    if spec.flat: return _predict_padded(model, np.stack(mats)[..., None], batch_size=batch_size)
+    if spec.flat: return dict(network=_predict_padded(model, np.stack(mats)[..., None], batch_size=batch_size)), 'alone'
     frames = spec.train.frames
     gated = mats if spec.train.pause_db is None else [drop_pauses(M, top_db=spec.train.pause_db) for M in mats]
     wins = [windows(normalise(M, scale=spec.train.scale), frames=frames, hop=frames//2 if M.shape[1] > 4*frames else None)
             for M in gated]
     owner = np.repeat(np.arange(len(wins)), [len(w) for w in wins])
     P = _predict_padded(model, np.concatenate(wins)[..., None], batch_size=batch_size)
-    P = np.stack([P[owner == i].mean(axis=0) for i in range(len(wins))])
-    if bundle.head is None or not spec.stats_weight: return P
-    F = _stats(bundle, mats, stats)
-    if context is not None and context.enough and bundle.context_head is not None and spec.adapt_weight:
-        return fuse(P, bundle.context_head.predict_proba(F, context), weight=spec.adapt_weight)
-    return fuse(P, bundle.head.predict_proba(F), weight=spec.stats_weight)
+    parts = dict(network=np.stack([P[owner == i].mean(axis=0) for i in range(len(wins))]))
+    eh = getattr(bundle, 'encoder_head', None)
+    if bundle.head is None and eh is None: return parts, 'alone'
+    F, k = _stats(bundle, mats, stats), _mel_width(bundle)
+    adapted = context is not None and context.enough and can_adapt(bundle)
+    mel, enc = slice(0, k), slice(k, None)
+    if adapted:
+        if bundle.context_head is not None: parts['stats'] = bundle.context_head.predict_proba(F[:, mel], context.part(mel))
+        ech = getattr(bundle, 'encoder_context_head', None)
+        if ech is not None: parts['encoder'] = ech.predict_proba(F[:, enc], context.part(enc))
+    else:
+        if bundle.head is not None: parts['stats'] = bundle.head.predict_proba(F[:, mel])
+        if eh is not None: parts['encoder'] = eh.predict_proba(F[:, enc])
+    return parts, 'adapted' if adapted else 'alone'
+
+def predict_matrices(bundle:ModelBundle,   # a trained model (from `fit`, `train` or `load_bundle`)
+                     mats:list[np.ndarray], # clip feature matrices (as `features` returns them)
+                     *, context:Context=None, # the clips' voice and channel (`clip_context`); None or too little: each clip alone
+                     stats:np.ndarray=None,   # the encoder's statistics of the clips (needed for a model that hears with it)
+                     batch_size:int=64,
+                    ) -> np.ndarray:        # (clips, classes) probabilities
+    "Class probabilities for each clip: the model's `opinions` fused as the bundle's fusion for their protocol says."
+    parts, protocol = opinions(bundle, mats, context=context, stats=stats, batch_size=batch_size)
+    return bundle_fusion(bundle, protocol)(parts)
 
 def clip_context(bundle:ModelBundle,     # the model that will use the context
                  mats:list[np.ndarray],   # feature matrices of the clips that share a voice and channel
@@ -234,36 +296,61 @@ def clip_context(bundle:ModelBundle,     # the model that will use the context
                                                          sum(M.shape[1] for M in gated)*s.features.hop_length/s.features.sr)
 
 def can_adapt(bundle:ModelBundle) -> bool:
-    "Whether the model has a context head to adapt with."
-    return bundle.context_head is not None and bool(bundle.spec.adapt_weight)
+    "Whether the model has a context head to adapt with (and a fusion that weighs one)."
+    f = bundle_fusion(bundle, 'adapted')
+    return (bundle.context_head is not None and f.stats > 0) or \
+           (getattr(bundle, 'encoder_context_head', None) is not None and f.encoder > 0)
 
-def predict_in_contexts(bundle:ModelBundle,   # a trained model
-                        mats:list[np.ndarray], # clip feature matrices
-                        groups,                # one key per clip: clips with the same key share a voice and channel
-                        *, what:str='context', # what a group is, for the warning ('speaker', 'recording', ...)
-                        stats:np.ndarray=None, # what the heads read, one row per clip (needed for a model with the encoder)
-                       ) -> np.ndarray:        # (clips, classes) probabilities
-    "Probabilities with each group of clips adapted to itself; a group with too little speech is predicted clip by clip."
+def opinions_in_contexts(bundle:ModelBundle,   # a trained model
+                         mats:list[np.ndarray], # clip feature matrices
+                         groups,                # one key per clip: clips with the same key share a voice and channel
+                         *, what:str='context', # what a group is, for the warning ('speaker', 'recording', ...)
+                         stats:np.ndarray=None, # the encoder's statistics, one row per clip (needed for a model that hears with it)
+                        ) -> tuple[dict, np.ndarray]: # (`opinions` of every clip, whether each clip was adapted)
+    "`opinions` with each group of clips in its own context; a group with too little speech is heard clip by clip."
     if not can_adapt(bundle):
         warnings.warn(f"model {bundle.spec.name} cannot adapt (it has no context head): each clip predicted on its own")
-        return predict_matrices(bundle, mats, stats=stats)
+        return opinions(bundle, mats, stats=stats)[0], np.zeros(len(mats), bool)
     groups = np.asarray(groups, dtype=object)
     if len(groups) != len(mats): raise ValueError(f"predict_in_contexts: {len(mats)} clips but {len(groups)} group keys")
-    P, small = np.zeros((len(mats), len(bundle.labels))), []
+    parts, adapted, small = {}, np.zeros(len(mats), bool), []
     for g in dict.fromkeys(groups):                  # each group once, in order of first appearance
         ii = np.flatnonzero(groups == g)
         part = [mats[i] for i in ii]
-        F = _stats(bundle, part, None if stats is None else np.asarray(stats)[ii])   # once: for the context and the head
+        F = _stats(bundle, part, None if stats is None else np.asarray(stats)[ii])   # once: for the context and the heads
         ctx = clip_context(bundle, part, stats=F)
         if not ctx.enough: small.append((g, ctx))
-        P[ii] = predict_matrices(bundle, part, context=ctx if ctx.enough else None, stats=F)
+        got, protocol = opinions(bundle, part, context=ctx if ctx.enough else None, stats=F)
+        for k, v in got.items(): parts.setdefault(k, np.zeros((len(mats), v.shape[1])))[ii] = v
+        adapted[ii] = protocol == 'adapted'
     if small:
         g, ctx = small[0]
         warnings.warn(f"{len(small)} {what}{'s' if len(small) > 1 else ''} with too little speech to adapt to"
                       f" ({'e.g. ' if len(small) > 1 else ''}{g}: {ctx.n} clip{'s' if ctx.n != 1 else ''}, {ctx.seconds:.1f} s; "
                       f"needs {MIN_CONTEXT_SECONDS:g} s in {MIN_CONTEXT_CLIPS} clips): "
                       f"{'their clips' if len(small) > 1 else 'its clips'} predicted each on its own")
-    return P
+    return parts, adapted
+
+def fused(bundle:ModelBundle,  # the model whose fusion applies
+          parts:dict,           # its `opinions` of some clips
+          adapted:np.ndarray,   # whether each clip was heard in its context (the 'adapted' fusion) or alone
+         ) -> np.ndarray:      # (clips, classes) probabilities
+    "Opinions fused clip by clip, each with the bundle's fusion for its protocol."
+    adapted = np.asarray(adapted, bool)
+    P = bundle_fusion(bundle, 'alone')({k: v[~adapted] for k, v in parts.items()}) if (~adapted).any() else None
+    out = np.zeros((len(adapted), next(iter(parts.values())).shape[1]))
+    if P is not None: out[~adapted] = P
+    if adapted.any(): out[adapted] = bundle_fusion(bundle, 'adapted')({k: v[adapted] for k, v in parts.items()})
+    return out
+
+def predict_in_contexts(bundle:ModelBundle,   # a trained model
+                        mats:list[np.ndarray], # clip feature matrices
+                        groups,                # one key per clip: clips with the same key share a voice and channel
+                        *, what:str='context', # what a group is, for the warning ('speaker', 'recording', ...)
+                        stats:np.ndarray=None, # the encoder's statistics, one row per clip (needed for a model that hears with it)
+                       ) -> np.ndarray:        # (clips, classes) probabilities
+    "Probabilities with each group of clips adapted to itself; a group with too little speech is predicted clip by clip."
+    return fused(bundle, *opinions_in_contexts(bundle, mats, groups, what=what, stats=stats))
 
 def _predict_padded(model, x, *, batch_size=64):
     "Predict in batches padded to a power of two, so the compiled function sees few distinct shapes."
@@ -274,6 +361,37 @@ def _predict_padded(model, x, *, batch_size=64):
         if pad: b = np.concatenate([b, np.zeros((pad,) + b.shape[1:], b.dtype)])
         out.append(np.asarray(model.predict_on_batch(b))[:n])
     return np.concatenate(out)
+
+# %% ../nbs/05_inference.ipynb #d14c52bf
+def _log_loss(P, y): return float(-np.mean(np.log(P[np.arange(len(y)), y] + 1e-12)))
+
+def fit_temperature(fusion:Fusion,  # weights to keep
+                    parts:dict,      # {opinion: held-out probabilities}
+                    y:np.ndarray,    # true class indices
+                   ) -> Fusion:     # the same weights, with the temperature of lowest log-loss
+    "The temperature (0.05–20) that makes the fused held-out probabilities most likely."
+    from scipy.optimize import minimize_scalar
+    y = np.asarray(y)
+    nll = lambda t: _log_loss(replace(fusion, temperature=float(np.exp(t)))(parts), y)
+    t = minimize_scalar(nll, bounds=(np.log(0.05), np.log(20.0)), method='bounded', options=dict(xatol=1e-3)).x
+    return replace(fusion, temperature=round(float(np.exp(t)), 3))
+
+def choose_fusion(parts:dict,      # {opinion: held-out probabilities (clips × classes)}: clips none of the parts trained on
+                  y:np.ndarray,     # their true class indices
+                  *, step:float=0.1, # the grid of weights
+                 ) -> Fusion:       # the most accurate weighting (ties: lowest log-loss), with its temperature
+    "The fusion of held-out opinions that is most accurate, then calibrated by a temperature."
+    import itertools
+    names, y, n = [k for k in OPINIONS if k in parts], np.asarray(y), int(round(1/step))
+    if 'network' not in names or len(y) == 0: raise ModelError("choosing a fusion needs held-out clips and the network's opinion")
+    best = None
+    for c in itertools.product(range(n + 1), repeat=len(names) - 1):
+        if sum(c) > n: continue
+        f = Fusion(**dict(zip(names, [round((n - sum(c))/n, 6), *[round(v/n, 6) for v in c]])))
+        P = f(parts)
+        key = (np.mean(P.argmax(axis=1) == y), -_log_loss(P, y))
+        if best is None or key > best[0]: best = (key, f)
+    return fit_temperature(best[1], parts, y)
 
 # %% ../nbs/05_inference.ipynb #defe4e1b
 def _matrix(bundle:ModelBundle, source, sr:int|None) -> tuple[np.ndarray, bool, np.ndarray|None]:
@@ -384,6 +502,29 @@ def _load_part(path:Path, meta:dict, name:str, cls, what:str, rows):
 
 def _load_head(path:Path, meta:dict, spec) -> StatsHead|None:
     return _load_part(path, meta, 'head.json', StatsHead, 'statistics head', lambda h: h.coef.shape[0]) if spec.stats_weight else None
+
+def _load_encoder_heads(path:Path, meta:dict, spec) -> tuple:
+    "The heads on the voice encoder's statistics (alone, in context) of a model that hears with it; (None, None) otherwise."
+    if meta.get('encoder') is None: return None, None
+    eh = _load_part(path, meta, 'encoder_head.json', StatsHead, 'encoder head', lambda h: h.coef.shape[0])
+    ech = _load_part(path, meta, 'encoder_context_head.json', ContextHead, 'encoder context head',
+                     lambda h: h.head.coef.shape[0]) if spec.adapt_weight else None
+    return eh, ech
+
+def _load_fusion(path:Path, meta:dict, spec, heads:dict) -> dict:
+    "The fusion stored in the bundle for each protocol (checked against the parts it weighs: `heads` {opinion: part or None} per protocol), else its spec's."
+    f = path/'bundle.json'
+    if 'fusion' not in meta: fusion = spec_fusion(spec)
+    else:
+        try: fusion = {p: Fusion.from_dict(meta['fusion'][p]) for p in PROTOCOLS}
+        except (ValueError, KeyError, TypeError) as e:
+            raise _bundle_error(f, f"damaged bundle metadata: fusion ({type(e).__name__}: {e})") from None
+    for p, parts in heads.items():
+        if p == 'adapted' and not any(parts.values()): continue          # a model that cannot adapt never uses it
+        lacking = [k for k, v in parts.items() if v is None and getattr(fusion[p], k) > 0]
+        if lacking: raise _bundle_error(f, f"damaged bundle metadata: its {p} fusion weighs the {', '.join(lacking)} opinion, "
+                                           "which the bundle does not have")
+    return fusion
 
 def _load_encoder(path:Path, meta:dict):
     "The voice encoder a bundle's heads read (04_encoder), checked to be the one it was trained with; None for a bundle without."

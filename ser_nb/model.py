@@ -18,14 +18,14 @@ from .augment import (noise_profile, add_mel_noise, stretch_frames, shift_bands,
                             extract_variants, variant_caches)
 from .infer import *                  # prediction's numpy half (05_inference): inputs, heads, contexts, fusion
 from .infer import (_sha256, _bundle_error, _read_meta, _load_head, _load_context_head, _load_encoder, _predict_padded, _matrix,
-                          _choose, _bundle_path, _verified)
+                          _choose, _bundle_path, _verified, _load_encoder_heads, _load_fusion)
 
 
 # %% auto #0
 __all__ = ['SEED_FEATURES', 'MODELS', 'DEFAULT_MODEL', 'ADAPT', 'TrainSettings', 'ClipBatches', 'seed_cnn', 'ser_cnn',
            'StdPooling1D', 'AttentiveStatsPooling1D', 'ModelSpec', 'encoder_for', 'model_spec', 'speaker_weights',
-           'fit', 'ModelBundle', 'load_bundle', 'usable_clips', 'predict_table', 'corpus_labels', 'train',
-           'synthetic_corpus']
+           'fit', 'ModelBundle', 'load_bundle', 'usable_clips', 'table_opinions', 'predict_table', 'corpus_labels',
+           'train', 'synthetic_corpus']
 
 # %% ../nbs/05_model.ipynb #199cac56
 @dataclass(frozen=True)
@@ -185,7 +185,8 @@ class ModelSpec:
     flat:bool=False                       # inputs are fixed vectors (the capstone), not windows of frames
     stats_weight:float=0.0                # weight of the utterance-statistics head in the fused prediction; 0: none
     adapt_weight:float=0.0                # weight of the context head when clips are predicted in their context; 0: no context head
-    encoder:bool=False                    # the heads read the voice encoder's statistics (04_encoder), not the log-mel's
+    encoder:bool=False                    # a head on the voice encoder's statistics (04_encoder) too, alone and in context
+    fusion:dict=None                      # {'alone': Fusion, 'adapted': Fusion}: how the opinions combine; None: from the two weights
     def input_shape(self):
         return (self.features.n_features, 1) if self.flat else (self.features.n_features, self.train.frames, 1)
 
@@ -203,8 +204,11 @@ MODELS = {
                                         band_shift=0.0),
                           flat=True),
 }
-# ser_cnn whose heads hear with the voice encoder (04_encoder); weights from fold 0 of bench/trials.py (bench/trials/ser_voice_fold0.txt)
-MODELS['ser_voice'] = replace(MODELS['ser_cnn'], name='ser_voice', encoder=True, stats_weight=0.5, adapt_weight=0.5)
+# ser_cnn with a third opinion, a head on the voice encoder's statistics (04_encoder), alone and in context; its fusion
+# was chosen on held-out speaker folds (06_results: `cross_validate`'s fusion over all five folds)
+MODELS['ser_voice'] = replace(MODELS['ser_cnn'], name='ser_voice', encoder=True, stats_weight=0.5, adapt_weight=0.5,
+                              fusion=dict(alone=Fusion(network=0.4, stats=0.2, encoder=0.4),
+                                          adapted=Fusion(network=0.4, stats=0.2, encoder=0.4)))
 DEFAULT_MODEL = 'ser_cnn'
 
 def encoder_for(spec:ModelSpec):
@@ -275,6 +279,7 @@ def fit(spec:ModelSpec,           # what to train
         verbose:int=0,             # Keras verbosity
         jobs:int=None,             # processes computing the augmented copies (`spec.train.variants`)
         progress:bool=False,       # progress bar for the augmented copies on stderr
+        fusion:dict=None,          # {'alone': Fusion, 'adapted': Fusion} to store; None: the spec's
        ) -> tuple[ModelBundle, dict]: # (trained model with its metadata, Keras history)
     "Train `spec` on `train`, reproducibly."
     if val is not None: check_speakers(train, val)
@@ -297,23 +302,23 @@ def fit(spec:ModelSpec,           # what to train
         callbacks.append(_KeepBest())
         if patience: callbacks.append(keras.callbacks.EarlyStopping(patience=patience))
     hist = model.fit(data, validation_data=val_data, epochs=spec.train.epochs, callbacks=callbacks, verbose=verbose)
-    head = None
-    if spec.stats_weight and spec.encoder:    # the voice encoder's statistics, cached beside each clip's and copy's log-mel
-        F = np.concatenate([store.encoded(range(len(store)))] + [np.stack([np.load(vc.encoder_path(f)) for f in c])
-                            for vc, c in zip(variant_caches(cache, len(data.copies)), data.copies)])
-    elif spec.stats_weight:
-        F = np.stack([utterance_stats(store[i]) for i in range(len(store))]
-                     + [utterance_stats(np.load(f)) for c in data.copies for f in c])
+    n, k = len(store), 1 + len(data.copies)          # clean clips; and with their channel copies
+    w = speaker_weights(train.speaker, cap=spec.train.speaker_cap)
+    sets = {}                                       # the statistics each head reads, of the clean clips then their copies
     if spec.stats_weight:
-        head = StatsHead.fit(F, np.tile(targets, 1 + len(data.copies)), n_classes=len(labels),
-                             weight=np.tile(speaker_weights(train.speaker, cap=spec.train.speaker_cap), 1 + len(data.copies)))
-    chead = None
-    if spec.adapt_weight and head is not None:
-        try: chead = ContextHead.fit(F[:len(store)], targets, train.speaker, n_classes=len(labels),
-                                     weight=speaker_weights(train.speaker, cap=spec.train.speaker_cap))
+        sets['stats'] = np.stack([utterance_stats(store[i]) for i in range(n)] + [utterance_stats(np.load(f)) for c in data.copies for f in c])
+    if spec.encoder:                                # the voice encoder's, cached beside each clip's and copy's log-mel
+        sets['encoder'] = np.concatenate([store.encoded(range(n))] + [np.stack([np.load(vc.encoder_path(f)) for f in c])
+                                         for vc, c in zip(variant_caches(cache, len(data.copies)), data.copies)])
+    heads = {s: StatsHead.fit(F, np.tile(targets, k), n_classes=len(labels), weight=np.tile(w, k)) for s, F in sets.items()}
+    cheads = {}
+    if spec.adapt_weight and sets:
+        try: cheads = {s: ContextHead.fit(F[:n], targets, train.speaker, n_classes=len(labels), weight=w) for s, F in sets.items()}
         except ModelError as e: warnings.warn(f"{e}: this model will not adapt to a context")
-    return ModelBundle(model, spec, list(labels), sorted(set(train.speaker)), seed, head=head, context_head=chead,
-                       encoder=cache.encoder if spec.encoder else None), hist.history
+    return ModelBundle(model, spec, list(labels), sorted(set(train.speaker)), seed, head=heads.get('stats'),
+                       context_head=cheads.get('stats'), encoder=cache.encoder if spec.encoder else None,
+                       encoder_head=heads.get('encoder'), encoder_context_head=cheads.get('encoder'),
+                       fusion=fusion or spec_fusion(spec)), hist.history
 
 # %% ../nbs/05_model.ipynb #77b56e3d
 @dataclass
@@ -328,6 +333,12 @@ class ModelBundle:
     version:str=__version__
     context_head:ContextHead|None=None
     encoder:object=None                   # the voice encoder its heads read (`VoiceEncoder`), or None
+    encoder_head:StatsHead|None=None      # the head on the encoder's statistics
+    encoder_context_head:ContextHead|None=None # the same in context
+    fusion:dict=None                      # {'alone': Fusion, 'adapted': Fusion}; None: the spec's
+
+    def __post_init__(self):
+        if self.fusion is None: self.fusion = spec_fusion(self.spec)
 
     @property
     def features(self) -> FeatureSettings: return self.spec.features
@@ -340,10 +351,10 @@ class ModelBundle:
         if self.head is not None:
             (path/'.head.json.tmp').write_text(json.dumps(self.head.to_dict())); os.replace(path/'.head.json.tmp', path/'head.json')
         elif (path/'head.json').exists(): (path/'head.json').unlink()
-        if self.context_head is not None:
-            (path/'.context_head.json.tmp').write_text(json.dumps(self.context_head.to_dict()))
-            os.replace(path/'.context_head.json.tmp', path/'context_head.json')
-        elif (path/'context_head.json').exists(): (path/'context_head.json').unlink()
+        for name in ('context_head', 'encoder_head', 'encoder_context_head'):
+            part, f = getattr(self, name), path/f'{name}.json'
+            if part is not None: (path/f'.{name}.json.tmp').write_text(json.dumps(part.to_dict())); os.replace(path/f'.{name}.json.tmp', f)
+            elif f.exists(): f.unlink()
         try:                                   # the network as ONNX too, for prediction without Keras (12_deploy)
             from ser_nb.deploy import save_onnx
             save_onnx(self.model, path/'model.onnx'); onnx_sha = _sha256(path/'model.onnx')
@@ -358,6 +369,9 @@ class ModelBundle:
                     stats_weight=self.spec.stats_weight, adapt_weight=self.spec.adapt_weight if self.context_head is not None else 0.0,
                     context_head_sha256=_sha256(path/'context_head.json') if self.context_head is not None else None,
                     encoder=self.encoder.key if self.encoder is not None else None,
+                    encoder_head_sha256=_sha256(path/'encoder_head.json') if self.encoder_head is not None else None,
+                    encoder_context_head_sha256=_sha256(path/'encoder_context_head.json') if self.encoder_context_head is not None else None,
+                    fusion={p: f.to_dict() for p, f in self.fusion.items()},
                     onnx_sha256=onnx_sha)
         (path/'.bundle.json.tmp').write_text(json.dumps(meta, indent=1)); os.replace(path/'.bundle.json.tmp', path/'bundle.json')
         return path
@@ -386,8 +400,11 @@ def load_bundle(path:str|Path=None, # a folder written by `ModelBundle.save` (e.
         raise _bundle_error(path/'model.keras', f"model shapes {model.input_shape}->{model.output_shape} do not fit the bundle "
                             f"({want_in}->{want_out})")
     head, chead = _load_head(path, meta, spec), _load_context_head(path, meta, spec)
+    eh, ech = _load_encoder_heads(path, meta, spec)
+    fusion = _load_fusion(path, meta, spec, dict(alone=dict(stats=head, encoder=eh), adapted=dict(stats=chead, encoder=ech)))
     return ModelBundle(model, spec, meta['labels'], meta['train_speakers'], meta.get('seed', 0), head, meta['ser_nb_version'],
-                       context_head=chead, encoder=_load_encoder(path, meta))
+                       context_head=chead, encoder=_load_encoder(path, meta), encoder_head=eh, encoder_context_head=ech,
+                       fusion=fusion)
 
 
 # %% ../nbs/05_model.ipynb #6bd6d7a7
@@ -402,12 +419,12 @@ def usable_clips(df:pd.DataFrame,      # labelled clips
 
 ADAPT = ('none', 'speaker', 'corpus')
 
-def predict_table(bundle:ModelBundle,   # a trained model
-                  df:pd.DataFrame,      # clips whose features are in `cache`
-                  *, cache:FeatureCache,
-                  adapt:str='none',     # 'none': each clip alone; 'speaker' / 'corpus': clips adapted within their speaker / corpus
-                 ) -> np.ndarray:       # (rows × bundle labels) probabilities
-    "Probabilities for the clips of a table, each on its own or adapted to the other clips of its speaker or corpus."
+def table_opinions(bundle:ModelBundle,   # a trained model
+                   df:pd.DataFrame,      # clips whose features are in `cache`
+                   *, cache:FeatureCache,
+                   adapt:str='none',     # 'none': each clip alone; 'speaker' / 'corpus': clips adapted within their speaker / corpus
+                  ) -> tuple[dict, np.ndarray]: # (`opinions` of every clip, whether each was adapted)
+    "The model's opinions of the clips of a table, each alone or in the context of its speaker or corpus: `predict_table` before fusion."
     if adapt not in ADAPT: raise ValueError(f"adapt must be one of {', '.join(ADAPT)}, not {adapt!r}")
     if adapt != 'none' and (adapt not in df or df[adapt].isna().any() or (df[adapt].astype(str).str.strip() == '').any()):
         raise ModelError(f"adapting by {adapt} needs each clip's {adapt}: the data has no {adapt} column"
@@ -416,8 +433,16 @@ def predict_table(bundle:ModelBundle,   # a trained model
     if hears: _check_encoder_cache(bundle.spec.name, cache)
     mats = store.batch(range(len(df)))
     F = store.encoded(range(len(df))) if hears else None
-    return predict_matrices(bundle, mats, stats=F) if adapt == 'none' else \
-           predict_in_contexts(bundle, mats, df[adapt].to_numpy(), what=adapt, stats=F)
+    if adapt == 'none': return opinions(bundle, mats, stats=F)[0], np.zeros(len(df), bool)
+    return opinions_in_contexts(bundle, mats, df[adapt].to_numpy(), what=adapt, stats=F)
+
+def predict_table(bundle:ModelBundle,   # a trained model
+                  df:pd.DataFrame,      # clips whose features are in `cache`
+                  *, cache:FeatureCache,
+                  adapt:str='none',     # 'none': each clip alone; 'speaker' / 'corpus': clips adapted within their speaker / corpus
+                 ) -> np.ndarray:       # (rows × bundle labels) probabilities
+    "Probabilities for the clips of a table, each on its own or adapted to the other clips of its speaker or corpus."
+    return fused(bundle, *table_opinions(bundle, df, cache=cache, adapt=adapt))
 
 def corpus_labels(df:pd.DataFrame) -> list[str]:
     "The emotions present in `df`, in the canonical order (other labels after, sorted)."

@@ -5,6 +5,8 @@
 # %% ../nbs/06_results.ipynb #cd71c15e
 from __future__ import annotations
 import os, json, sys, hashlib, warnings
+from dataclasses import replace
+from types import SimpleNamespace
 from pathlib import Path
 import numpy as np, pandas as pd
 import matplotlib.pyplot as plt, seaborn as sns
@@ -13,7 +15,7 @@ from .data import EMOTIONS, speaker_folds, check_speakers, SpeakerLeakError, loa
 from .features import FeatureCache
 from .augment import telephone, mix_noise, coloured_noise, reverb, distance, codec
 from .model import (ModelBundle, ModelError, model_spec, fit, usable_clips, predict_table, corpus_labels,
-                          _choose, DEFAULT_MODEL, ADAPT, encoder_for)
+                          _choose, DEFAULT_MODEL, ADAPT, encoder_for, table_opinions, fused, choose_fusion, Fusion)
 
 # %% auto #0
 __all__ = ['CONDITIONS', 'scores', 'evaluate', 'degrade', 'condition_cache', 'extract_degraded', 'cross_validate', 'summary',
@@ -113,6 +115,27 @@ def _predict_shared(bundle, df, cache, labels, adapt='none'):
     Q = P[:, keep]
     return [labels[i] for i in Q.argmax(axis=1)], Q.max(axis=1)/Q.sum(axis=1)
 
+def _shared_opinions(bundle, df, cache, labels, adapt='none'):
+    "The bundle's opinions of the clips on `labels` only (a subset of its own), and whether each clip was adapted."
+    parts, adapted = table_opinions(bundle, df, cache=cache, adapt=adapt)
+    keep = [bundle.labels.index(l) for l in labels]
+    return {k: v[:, keep]/v[:, keep].sum(axis=1, keepdims=True) for k, v in parts.items()}, adapted
+
+def _nested_fusions(heard:list, y:list, protocols:list) -> tuple[list, dict]:
+    "For each fold, per protocol, the fusion chosen on the other folds' clean opinions; and the one chosen on all folds."
+    def choose(folds, a):
+        sel = [heard[j][(a, 'clean')] for j in folds]
+        ok = [np.ones(len(ad), bool) if a == 'none' else ad for _, ad in sel]        # adapted: the clips that were
+        parts = {k: np.concatenate([p[k][m] for (p, _), m in zip(sel, ok)]) for k in sel[0][0]}
+        return choose_fusion(parts, np.concatenate([yy[m] for yy, m in zip([y[j] for j in folds], ok)]))
+    chosen = lambda folds: {a: choose(folds, a) for a in protocols}
+    K = len(heard)
+    return [chosen([j for j in range(K) if j != k]) for k in range(K)], chosen(range(K))
+
+def _as_bundle_fusion(f:dict, a:str) -> dict:
+    "A protocol's fusions as a bundle stores them: alone, and adapted (the alone one where clips were not adapted)."
+    return dict(alone=f['none'], adapted=f[a] if a != 'none' else f['none'])
+
 def cross_validate(df:pd.DataFrame,       # labelled clips
                    *, model:str=DEFAULT_MODEL, # model name (or a ModelSpec)
                    n_folds:int=5,          # folds grouped by speaker
@@ -125,6 +148,7 @@ def cross_validate(df:pd.DataFrame,       # labelled clips
                    conditions=(),          # channel conditions (see `CONDITIONS`) to score each fold's test clips under too
                    adapted=(),             # protocols scored besides each clip alone: 'speaker' (each test speaker's clips, through
                                            # each condition, are one context), 'corpus' (all the fold's test clips are one)
+                   keep_opinions:bool=False, # also return each fold's held-out opinions ('opinions': per fold {(protocol, condition): (parts, adapted)})
                   ) -> dict:               # folds, predictions, histories, labels, model, channels; `adapted`: the same per protocol
     "Train and test one model per speaker fold; every clip is predicted by a model that never heard its speaker."
     spec = model_spec(model, epochs=epochs) if isinstance(model, str) else model
@@ -137,39 +161,42 @@ def cross_validate(df:pd.DataFrame,       # labelled clips
     test_labels = corpus_labels(df)
     conditions = [c for c in conditions if c != 'clean']
     degraded = extract_degraded(df, cache=cache, conditions=conditions, jobs=jobs) if conditions else {}
-    rows, preds, hists, chans = [], [], [], []
-    extra_runs = {a: dict(rows=[], preds=[], chans=[]) for a in adapted}
+    protocols, tests, heard, hists = ['none', *adapted], [], [], []
     for k, (tr, te) in enumerate(speaker_folds(df, n_folds=n_folds)):
         train, test = df.iloc[tr], df.iloc[te]
         check_speakers(train, test)
         if extra is not None: train = pd.concat([train, extra], ignore_index=True)
         net, hist = fit(spec, train, cache=cache, labels=labels, seed=seed, jobs=jobs)
-        pred, conf = _predict_shared(net, test, cache, test_labels)
-        s = scores(test.emotion, pred, labels=test_labels)
-        rows.append(dict(fold=k, speakers=', '.join(sorted(test.speaker.unique())), n=s['n'], accuracy=s['accuracy'],
-                         uar=s['uar'], macro_f1=s['macro_f1']))
-        preds.append(test.assign(predicted=pred, fold=k, confidence=conf))
-        hists.append(hist)
-        chans.append(dict(fold=k, condition='clean', accuracy=s['accuracy'], uar=s['uar']))
-        for c in conditions:
-            pc, _ = _predict_shared(net, test, degraded[c], test_labels)
-            sc = scores(test.emotion, pc, labels=test_labels)
-            chans.append(dict(fold=k, condition=c, accuracy=sc['accuracy'], uar=sc['uar']))
-        for a, r in extra_runs.items():
-            with warnings.catch_warnings():
-                warnings.filterwarnings('ignore', message='.*too little speech.*')
-                for c in ['clean', *conditions]:
-                    pa, ca = _predict_shared(net, test, cache if c == 'clean' else degraded[c], test_labels, adapt=a)
-                    sa = scores(test.emotion, pa, labels=test_labels)
-                    r['chans'].append(dict(fold=k, condition=c, accuracy=sa['accuracy'], uar=sa['uar']))
-                    if c == 'clean':
-                        r['rows'].append({**rows[-1], 'n': sa['n'], 'accuracy': sa['accuracy'], 'uar': sa['uar'], 'macro_f1': sa['macro_f1']})
-                        r['preds'].append(test.assign(predicted=pa, fold=k, confidence=ca))
-        if progress: print(f"fold {k}: accuracy {s['accuracy']:.3f}, UAR {s['uar']:.3f}", file=sys.stderr)
-    out = dict(folds=pd.DataFrame(rows), predictions=pd.concat(preds).sort_index(), histories=hists, labels=test_labels,
-               model=spec.name, channels=pd.DataFrame(chans))
-    if adapted: out['adapted'] = {a: dict(folds=pd.DataFrame(r['rows']), predictions=pd.concat(r['preds']).sort_index(),
-                                          channels=pd.DataFrame(r['chans'])) for a, r in extra_runs.items()}
+        with warnings.catch_warnings():
+            warnings.filterwarnings('ignore', message='.*too little speech.*')
+            heard.append({(a, c): _shared_opinions(net, test, cache if c == 'clean' else degraded[c], test_labels, adapt=a)
+                          for a in protocols for c in ['clean', *conditions]})
+        tests.append(test); hists.append(hist)
+        if progress: print(f"fold {k}: trained and heard", file=sys.stderr)
+    y = [np.array([test_labels.index(e) for e in t.emotion]) for t in tests]
+    fusions, overall = _nested_fusions(heard, y, protocols)
+    runs = {a: dict(rows=[], preds=[], chans=[]) for a in protocols}
+    for k, test in enumerate(tests):
+        for a, r in runs.items():
+            how = SimpleNamespace(fusion=_as_bundle_fusion(fusions[k], a))
+            for c in ['clean', *conditions]:
+                parts, ad = heard[k][(a, c)]
+                Q = fused(how, parts, ad)
+                pred = [test_labels[i] for i in Q.argmax(axis=1)]
+                s = scores(test.emotion, pred, labels=test_labels)
+                r['chans'].append(dict(fold=k, condition=c, accuracy=s['accuracy'], uar=s['uar']))
+                if c == 'clean':
+                    r['rows'].append(dict(fold=k, speakers=', '.join(sorted(test.speaker.unique())), n=s['n'], accuracy=s['accuracy'],
+                                          uar=s['uar'], macro_f1=s['macro_f1']))
+                    raw = fused(SimpleNamespace(fusion={p: replace(f, temperature=1.0) for p, f in how.fusion.items()}), parts, ad)
+                    r['preds'].append(test.assign(predicted=pred, fold=k, confidence=Q.max(axis=1), confidence_raw=raw.max(axis=1)))
+        if progress: print(f"fold {k}: accuracy {runs['none']['rows'][-1]['accuracy']:.3f}", file=sys.stderr)
+    table = lambda r: dict(folds=pd.DataFrame(r['rows']), predictions=pd.concat(r['preds']).sort_index(), channels=pd.DataFrame(r['chans']))
+    out = dict(table(runs['none']), histories=hists, labels=test_labels, model=spec.name,
+               fusions=[{a: f.to_dict() for a, f in fk.items()} for fk in fusions],
+               fusion={p: f.to_dict() for p, f in _as_bundle_fusion(overall, adapted[0] if adapted else 'none').items()})
+    if adapted: out['adapted'] = {a: table(runs[a]) for a in adapted}
+    if keep_opinions: out.update(opinions=heard, targets=y)
     return out
 
 def summary(cv:dict,               # a `cross_validate` result
@@ -244,13 +271,15 @@ def leave_one_corpus_out(tables:dict,          # {corpus name: labelled clips}
 
 # %% ../nbs/06_results.ipynb #4b718df5
 def _predictions_json(pr:pd.DataFrame) -> list:
-    keep = [c for c in ['path', 'corpus', 'speaker', 'gender', 'emotion', 'predicted', 'fold', 'confidence'] if c in pr]
+    keep = [c for c in ['path', 'corpus', 'speaker', 'gender', 'emotion', 'predicted', 'fold', 'confidence', 'confidence_raw'] if c in pr]
     return pr[keep].assign(path=lambda d: d.path.map(lambda p: Path(p).name)).to_dict('records')
 
 def _cv_json(cv:dict) -> dict:
     out = dict(model=cv['model'], labels=cv['labels'], folds=cv['folds'].to_dict('records'),
                predictions=_predictions_json(cv['predictions']), histories=cv['histories'],
                channels=cv.get('channels', pd.DataFrame()).to_dict('records'))
+    for k in ('fusions', 'fusion'):
+        if k in cv: out[k] = cv[k]
     if 'adapted' in cv: out['adapted'] = {a: dict(folds=r['folds'].to_dict('records'), predictions=_predictions_json(r['predictions']),
                                                   channels=r['channels'].to_dict('records')) for a, r in cv['adapted'].items()}
     return out
