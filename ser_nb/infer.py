@@ -362,7 +362,7 @@ def _predict_padded(model, x, *, batch_size=64):
         out.append(np.asarray(model.predict_on_batch(b))[:n])
     return np.concatenate(out)
 
-# %% ../nbs/05_inference.ipynb #d14c52bf
+# %% ../nbs/05_inference.ipynb #9cd995af
 def _log_loss(P, y): return float(-np.mean(np.log(P[np.arange(len(y)), y] + 1e-12)))
 
 def fit_temperature(fusion:Fusion,  # weights to keep
@@ -474,9 +474,9 @@ def _read_meta(path:Path) -> dict:
     return meta
 
 def shipped_model() -> Path:
-    "The folder of the model that ships inside the package (`ser_nb/models/ser_cnn`)."
+    "The folder of the model that ships inside the package (`ser_nb/models/ser_voice`)."
     import ser_nb
-    return Path(ser_nb.__file__).parent/'models'/'ser_cnn'      # the default model (05_model tests that they agree)
+    return Path(ser_nb.__file__).parent/'models'/'ser_voice'      # the default model (05_model tests that they agree)
 
 def _bundle_path(path) -> Path:
     "A bundle's folder: `path`, or (None) the shipped model's, refused in one line when this install has none."

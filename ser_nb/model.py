@@ -207,9 +207,9 @@ MODELS = {
 # ser_cnn with a third opinion, a head on the voice encoder's statistics (04_encoder), alone and in context; its fusion
 # was chosen on held-out speaker folds (06_results: `cross_validate`'s fusion over all five folds)
 MODELS['ser_voice'] = replace(MODELS['ser_cnn'], name='ser_voice', encoder=True, stats_weight=0.5, adapt_weight=0.5,
-                              fusion=dict(alone=Fusion(network=0.4, stats=0.2, encoder=0.4),
-                                          adapted=Fusion(network=0.4, stats=0.2, encoder=0.4)))
-DEFAULT_MODEL = 'ser_cnn'
+                              fusion=dict(alone=Fusion(network=0.5, stats=0.1, encoder=0.4, temperature=1.19),
+                                          adapted=Fusion(network=0.3, stats=0.1, encoder=0.6, temperature=1.118)))
+DEFAULT_MODEL = 'ser_voice'
 
 def encoder_for(spec:ModelSpec):
     "The voice encoder a model's heads read (04_encoder's `VoiceEncoder`), or None: what its feature cache must hold."

@@ -18,9 +18,9 @@ from .model import (ModelBundle, ModelError, model_spec, fit, usable_clips, pred
                           _choose, DEFAULT_MODEL, ADAPT, encoder_for, table_opinions, fused, choose_fusion, Fusion)
 
 # %% auto #0
-__all__ = ['CONDITIONS', 'scores', 'evaluate', 'degrade', 'condition_cache', 'extract_degraded', 'cross_validate', 'summary',
-           'evaluate_corpora', 'leave_one_corpus_out', 'stored_run', 'plot_history', 'plot_confusion', 'report_table',
-           'plot_speakers', 'random_split_scores']
+__all__ = ['CONDITIONS', 'scores', 'calibration', 'evaluate', 'degrade', 'condition_cache', 'extract_degraded', 'cross_validate',
+           'summary', 'evaluate_corpora', 'leave_one_corpus_out', 'stored_run', 'plot_history', 'plot_confusion',
+           'report_table', 'plot_speakers', 'plot_reliability', 'random_split_scores']
 
 # %% ../nbs/06_results.ipynb #1929072c
 def scores(y_true, y_pred,       # true and predicted labels (names)
@@ -33,6 +33,21 @@ def scores(y_true, y_pred,       # true and predicted labels (names)
                 uar=float(balanced_accuracy_score(y_true, y_pred)),
                 macro_f1=float(f1_score(y_true, y_pred, labels=labels, average='macro', zero_division=0)),
                 labels=list(labels), confusion=confusion_matrix(y_true, y_pred, labels=labels).tolist())
+
+# %% ../nbs/06_results.ipynb #41156693
+def calibration(confidence,          # the probability each clip's answer was given
+                correct,             # whether each answer was right
+                *, bins:int=10,      # equal-width confidence bins over [0, 1]
+               ) -> tuple[float, pd.DataFrame]: # (expected calibration error, per bin: clips, mean confidence, accuracy)
+    "Expected calibration error and the reliability table of some answers."
+    c, ok = np.asarray(confidence, dtype=float), np.asarray(correct, dtype=bool)
+    if len(c) == 0 or len(c) != len(ok): raise ValueError(f"calibration needs one confidence per answer ({len(c)} and {len(ok)})")
+    if ((c < 0) | (c > 1)).any(): raise ValueError("confidences must lie in [0, 1]")
+    b = np.minimum((c*bins).astype(int), bins - 1)
+    t = pd.DataFrame(dict(bin=b, confidence=c, accuracy=ok)).groupby('bin').agg(
+        clips=('confidence', 'size'), confidence=('confidence', 'mean'), accuracy=('accuracy', 'mean'))
+    t.index = [f"{i/bins:.1f}–{(i + 1)/bins:.1f}" for i in t.index]
+    return float((t.clips*(t.confidence - t.accuracy).abs()).sum()/len(c)), t
 
 # %% ../nbs/06_results.ipynb #b8948f85
 def evaluate(bundle:ModelBundle,        # a trained bundle
@@ -246,6 +261,7 @@ def leave_one_corpus_out(tables:dict,          # {corpus name: labelled clips}
                          jobs:int=None,         # processes
                          progress:bool=True,    # progress on stderr
                          adapted=(),            # protocols scored besides each clip alone ('speaker', 'corpus'), under 'adapted'
+                         keep_opinions:bool=False, # also return each corpus's held-out opinions ('opinions': {protocol: (parts, adapted)}, 'targets')
                         ) -> dict:              # {held-out corpus: scores on the labels it shares with the others}
     "Train on all corpora but one, test on that one (it shares no speaker, recording or language set with training)."
     spec = model_spec(model, epochs=epochs) if isinstance(model, str) else model
@@ -259,13 +275,14 @@ def leave_one_corpus_out(tables:dict,          # {corpus name: labelled clips}
         shared = [l for l in labels if l in set(test.emotion)]
         test = test[test.emotion.isin(shared)]
         net, _ = fit(spec, train, cache=cache, labels=labels, seed=seed, jobs=jobs)
-        pred, _ = _predict_shared(net, test, cache, shared)
-        out[name] = dict(scores(test.emotion, pred, labels=shared), trained_on=sorted(k for k in tables if k != name),
-                         train_clips=len(train))
         with warnings.catch_warnings():
             warnings.filterwarnings('ignore', message='.*too little speech.*')
-            if adapted: out[name]['adapted'] = {a: scores(test.emotion, _predict_shared(net, test, cache, shared, adapt=a)[0],
-                                                          labels=shared) for a in adapted}
+            heard = {a: _shared_opinions(net, test, cache, shared, adapt=a) for a in ['none', *adapted]}
+        said = {a: [shared[i] for i in fused(net, *heard[a]).argmax(axis=1)] for a in heard}   # the bundle's own fusion
+        out[name] = dict(scores(test.emotion, said['none'], labels=shared), trained_on=sorted(k for k in tables if k != name),
+                         train_clips=len(train))
+        if adapted: out[name]['adapted'] = {a: scores(test.emotion, said[a], labels=shared) for a in adapted}
+        if keep_opinions: out[name].update(opinions=heard, targets=np.array([shared.index(e) for e in test.emotion]))
         if progress: print(f"{name}: UAR {out[name]['uar']:.3f} on {shared}", file=sys.stderr)
     return out
 
@@ -362,6 +379,19 @@ def plot_speakers(predictions:pd.DataFrame, *, ax=None):
     ax.axhline(acc.correct.mean(), color='k', lw=1, ls='--', label='mean')
     ax.legend(title='gender', loc='upper left', bbox_to_anchor=(1.0, 1.0))    # beside the bars, never over them
     ax.set(ylabel='accuracy', xlabel='', title='Accuracy per unseen speaker'); ax.tick_params(axis='x', rotation=60)
+    return ax
+
+# %% ../nbs/06_results.ipynb #a853e758
+def plot_reliability(tables:dict,   # {name: a reliability table from `calibration`}
+                     *, ax=None, title:str='Reliability: how often answers of each confidence were right'):
+    "Reliability diagram: accuracy against mean confidence per bin, one line per table, marker area by clips; the diagonal is perfect."
+    if ax is None: _, ax = plt.subplots(figsize=(5.5, 5))
+    ax.plot([0, 1], [0, 1], color='k', lw=1, ls=':', label='perfectly calibrated')
+    for name, t in tables.items():
+        ax.plot(t.confidence, t.accuracy, marker='o', lw=1.5, label=name)
+        ax.scatter(t.confidence, t.accuracy, s=8 + 400*t.clips/t.clips.sum(), alpha=0.3)
+    ax.set(xlim=(0, 1), ylim=(0, 1), xlabel='confidence (mean of the bin)', ylabel='accuracy of the bin', title=title)
+    ax.legend(loc='upper left', fontsize=8)
     return ax
 
 # %% ../nbs/06_results.ipynb #6a675eae
