@@ -70,7 +70,8 @@ def calibration_section(runs:dict, name:str) -> str:
     return ("**What a probability means.** The fused probabilities are tempered on held-out speakers (one temperature "
             "per protocol, chosen with the fusion weights), so a 0.9 is right about nine times in ten on voices like the "
             "training corpora's — measured on the unseen actors of the stored run: " + '; '.join(out) +
-            ". Through a channel or in another language the model is right less often than it says.\n")
+            ". Those figures are for unseen actors of the training corpora's kind; through other channels or in other languages the "
+            "calibration was not measured. The shipped weights store the fusion chosen for the recipe with TESS and URDU.\n")
 
 
 def studio_sentence(runs:dict) -> str:

@@ -34,7 +34,7 @@ def scores(y_true, y_pred,       # true and predicted labels (names)
                 macro_f1=float(f1_score(y_true, y_pred, labels=labels, average='macro', zero_division=0)),
                 labels=list(labels), confusion=confusion_matrix(y_true, y_pred, labels=labels).tolist())
 
-# %% ../nbs/06_results.ipynb #41156693
+# %% ../nbs/06_results.ipynb #ce5dfe80
 def calibration(confidence,          # the probability each clip's answer was given
                 correct,             # whether each answer was right
                 *, bins:int=10,      # equal-width confidence bins over [0, 1]
@@ -381,7 +381,7 @@ def plot_speakers(predictions:pd.DataFrame, *, ax=None):
     ax.set(ylabel='accuracy', xlabel='', title='Accuracy per unseen speaker'); ax.tick_params(axis='x', rotation=60)
     return ax
 
-# %% ../nbs/06_results.ipynb #a853e758
+# %% ../nbs/06_results.ipynb #49d4ccf8
 def plot_reliability(tables:dict,   # {name: a reliability table from `calibration`}
                      *, ax=None, title:str='Reliability: how often answers of each confidence were right'):
     "Reliability diagram: accuracy against mean confidence per bin, one line per table, marker area by clips; the diagonal is perfect."
