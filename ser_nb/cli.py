@@ -185,7 +185,7 @@ def cmd_train(args) -> int:
           f"final training accuracy {hist['accuracy'][-1]:.3f})", file=sys.stderr)
     return 0
 
-MODEL_NAMES, DEFAULT_MODEL = ('ser_voice', 'ser_cnn', 'ser_cnn_studio', 'seed_cnn'), 'ser_voice'   # ser_nb.model's, named here so `ser` starts without Keras
+MODEL_NAMES, DEFAULT_MODEL = ('ser_cnn', 'ser_cnn_studio', 'seed_cnn', 'ser_voice'), 'ser_voice'   # ser_nb.model's, named here so `ser` starts without Keras
 
 def _training_options(p):
     "The options `ser train` and `ser all` share."

@@ -219,9 +219,12 @@ def spec_fusion(spec) -> dict:
     if getattr(spec, 'fusion', None): return dict(spec.fusion)
     return dict(alone=Fusion(1 - spec.stats_weight, spec.stats_weight), adapted=Fusion(1 - spec.adapt_weight, spec.adapt_weight))
 
-def bundle_fusion(bundle, protocol:str) -> Fusion:
-    "The fusion a bundle uses for `protocol` ('alone' or 'adapted'): stored in it, else its spec's."
-    return (getattr(bundle, 'fusion', None) or spec_fusion(bundle.spec))[protocol]
+def bundle_fusion(bundle, protocol:str, parts:dict=None) -> Fusion:
+    "The fusion a bundle uses for `protocol` ('alone' or 'adapted'): stored in it, else its spec's; weighing only the opinions in `parts`, if given."
+    f = (getattr(bundle, 'fusion', None) or spec_fusion(bundle.spec))[protocol]
+    if parts is None: return f
+    w = {k: getattr(f, k) if k in parts else 0.0 for k in OPINIONS}   # a bundle built without a head (load_bundle refuses one)
+    return replace(f, **w) if sum(w.values()) > 0 else replace(f, network=1.0, stats=0.0, encoder=0.0)
 
 def clip_stats(mats:list[np.ndarray], # clip feature matrices
               ) -> np.ndarray:          # (clips, statistics)
@@ -282,7 +285,7 @@ def predict_matrices(bundle:ModelBundle,   # a trained model (from `fit`, `train
                     ) -> np.ndarray:        # (clips, classes) probabilities
     "Class probabilities for each clip: the model's `opinions` fused as the bundle's fusion for their protocol says."
     parts, protocol = opinions(bundle, mats, context=context, stats=stats, batch_size=batch_size)
-    return bundle_fusion(bundle, protocol)(parts)
+    return bundle_fusion(bundle, protocol, parts)(parts)
 
 def clip_context(bundle:ModelBundle,     # the model that will use the context
                  mats:list[np.ndarray],   # feature matrices of the clips that share a voice and channel
@@ -337,10 +340,10 @@ def fused(bundle:ModelBundle,  # the model whose fusion applies
          ) -> np.ndarray:      # (clips, classes) probabilities
     "Opinions fused clip by clip, each with the bundle's fusion for its protocol."
     adapted = np.asarray(adapted, bool)
-    P = bundle_fusion(bundle, 'alone')({k: v[~adapted] for k, v in parts.items()}) if (~adapted).any() else None
+    P = bundle_fusion(bundle, 'alone', parts)({k: v[~adapted] for k, v in parts.items()}) if (~adapted).any() else None
     out = np.zeros((len(adapted), next(iter(parts.values())).shape[1]))
     if P is not None: out[~adapted] = P
-    if adapted.any(): out[adapted] = bundle_fusion(bundle, 'adapted')({k: v[adapted] for k, v in parts.items()})
+    if adapted.any(): out[adapted] = bundle_fusion(bundle, 'adapted', parts)({k: v[adapted] for k, v in parts.items()})
     return out
 
 def predict_in_contexts(bundle:ModelBundle,   # a trained model
