@@ -141,6 +141,7 @@ def _nested_fusions(heard:list, y:list, protocols:list) -> tuple[list, dict]:
     def choose(folds, a):
         sel = [heard[j][(a, 'clean')] for j in folds]
         ok = [np.ones(len(ad), bool) if a == 'none' else ad for _, ad in sel]        # adapted: the clips that were
+        if not any(m.any() for m in ok): return choose(folds, 'none')              # none had speech enough: heard alone
         parts = {k: np.concatenate([p[k][m] for (p, _), m in zip(sel, ok)]) for k in sel[0][0]}
         return choose_fusion(parts, np.concatenate([yy[m] for yy, m in zip([y[j] for j in folds], ok)]))
     chosen = lambda folds: {a: choose(folds, a) for a in protocols}
