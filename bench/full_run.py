@@ -7,10 +7,9 @@ held-out opinions saved for bench/fusion_trials.py.
 The same experiment as `SER_FULL=default` runs in 06_results (cross_validate over the RAVDESS actors, TESS and URDU in
 every fold's training, the five channels, adapted to the speaker), on the user feature cache.
 """
-import os, sys, pickle, tempfile, time
+import os, sys, pickle
 from pathlib import Path
 os.chdir(Path(__file__).resolve().parents[1]/'nbs')
-from pathlib import Path
 import pandas as pd
 from ser_nb.results import *
 from ser_nb.results import _cv_json

@@ -335,7 +335,7 @@ def _chain(first, rest):
 
 def _predict_adapted(bundle, files:list, as_json:bool) -> int:
     "`ser predict --adapt`: the files given together are one context; one line per file; 1 if any file failed."
-    from ser_nb.infer import (_matrix, clip_context, clip_stats, predict_matrices, can_adapt, stacked_stats, MIN_CONTEXT_SECONDS,
+    from ser_nb.infer import (_matrix, _stats, clip_context, predict_matrices, can_adapt, stacked_stats, MIN_CONTEXT_SECONDS,
                               MIN_CONTEXT_CLIPS, _choose)
     rows, ok, failed = [], [], 0
     for f in files:
@@ -343,7 +343,7 @@ def _predict_adapted(bundle, files:list, as_json:bool) -> int:
         except (AudioError, ValueError, OSError) as e: failed += _file_error(f, e)
     if not rows: return 1
     mats, F = [r[0] for r in rows], stacked_stats(rows)           # F: the encoder's statistics, for a model that hears with it
-    if F is None and bundle.head is not None: F = clip_stats(mats) # once: for the context and for the head
+    if F is not None or bundle.head is not None: F = _stats(bundle, mats, F) # once: for the context and for the heads
     ctx = clip_context(bundle, mats, stats=F) if can_adapt(bundle) else None
     if ctx is None:
         print(f"ser: warning: model {bundle.spec.name} cannot adapt (it has no context head): each file predicted on its own",

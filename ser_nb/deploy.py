@@ -285,8 +285,7 @@ def load_light(path:str|Path=None, # a bundle folder; None: the model shipped in
               ) -> LightBundle|None: # None when the bundle has no ONNX network (load it with `ser_nb.model.load_bundle`)
     "Load a bundle for prediction without Keras, checking every file against `bundle.json` as `load_bundle` does."
     from types import SimpleNamespace
-    from ser_nb.infer import (FeatureSettings, _bundle_path, _read_meta, _verified, _load_head, _load_context_head,
-                              _load_encoder, _bundle_error, _load_encoder_heads, _load_fusion)
+    from ser_nb.infer import FeatureSettings, _bundle_path, _read_meta, _verified, _load_heads, _load_encoder, _bundle_error
     path = _bundle_path(path)
     meta = _read_meta(path)
     f = path/'model.onnx'
@@ -304,11 +303,8 @@ def load_light(path:str|Path=None, # a bundle folder; None: the model shipped in
     want_in, want_out = (None, feats.n_features, spec.train.frames, 1), (None, len(meta['labels']))
     if net.input_shape != want_in or net.output_shape != want_out:
         raise _bundle_error(f, f"network shapes {net.input_shape}->{net.output_shape} do not fit the bundle ({want_in}->{want_out})")
-    head, chead = _load_head(path, meta, spec), _load_context_head(path, meta, spec)
-    eh, ech = _load_encoder_heads(path, meta, spec)
-    fusion = _load_fusion(path, meta, spec, dict(alone=dict(stats=head, encoder=eh), adapted=dict(stats=chead, encoder=ech)))
-    return LightBundle(net, spec, meta['labels'], meta['train_speakers'], meta.get('seed', 0), head, meta['ser_nb_version'],
-                       chead, _load_encoder(path, meta), eh, ech, fusion)
+    return LightBundle(net, spec, meta['labels'], meta['train_speakers'], meta.get('seed', 0), version=meta['ser_nb_version'],
+                       **_load_heads(path, meta, spec), encoder=_load_encoder(path, meta))
 
 # %% ../nbs/12_deploy.ipynb #00771f22
 def load_for_prediction(path:str|Path=None, # a bundle folder; None: the model shipped in the package

@@ -340,10 +340,9 @@ def fused(bundle:ModelBundle,  # the model whose fusion applies
          ) -> np.ndarray:      # (clips, classes) probabilities
     "Opinions fused clip by clip, each with the bundle's fusion for its protocol."
     adapted = np.asarray(adapted, bool)
-    P = bundle_fusion(bundle, 'alone', parts)({k: v[~adapted] for k, v in parts.items()}) if (~adapted).any() else None
     out = np.zeros((len(adapted), next(iter(parts.values())).shape[1]))
-    if P is not None: out[~adapted] = P
-    if adapted.any(): out[adapted] = bundle_fusion(bundle, 'adapted', parts)({k: v[adapted] for k, v in parts.items()})
+    for protocol, sel in (('alone', ~adapted), ('adapted', adapted)):
+        if sel.any(): out[sel] = bundle_fusion(bundle, protocol, parts)({k: v[sel] for k, v in parts.items()})
     return out
 
 def predict_in_contexts(bundle:ModelBundle,   # a trained model
@@ -528,6 +527,13 @@ def _load_fusion(path:Path, meta:dict, spec, heads:dict) -> dict:
         if lacking: raise _bundle_error(f, f"damaged bundle metadata: its {p} fusion weighs the {', '.join(lacking)} opinion, "
                                            "which the bundle does not have")
     return fusion
+
+def _load_heads(path:Path, meta:dict, spec) -> dict:
+    "Every head of a bundle and its fusion, each checked: the keyword arguments `load_bundle` and `load_light` build a bundle with."
+    head, chead = _load_head(path, meta, spec), _load_context_head(path, meta, spec)
+    eh, ech = _load_encoder_heads(path, meta, spec)
+    return dict(head=head, context_head=chead, encoder_head=eh, encoder_context_head=ech,
+                fusion=_load_fusion(path, meta, spec, dict(alone=dict(stats=head, encoder=eh), adapted=dict(stats=chead, encoder=ech))))
 
 def _load_encoder(path:Path, meta:dict):
     "The voice encoder a bundle's heads read (04_encoder), checked to be the one it was trained with; None for a bundle without."

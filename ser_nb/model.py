@@ -18,7 +18,7 @@ from .augment import (noise_profile, add_mel_noise, stretch_frames, shift_bands,
                             extract_variants, variant_caches)
 from .infer import *                  # prediction's numpy half (05_inference): inputs, heads, contexts, fusion
 from .infer import (_sha256, _bundle_error, _read_meta, _load_head, _load_context_head, _load_encoder, _predict_padded, _matrix,
-                          _choose, _bundle_path, _verified, _load_encoder_heads, _load_fusion)
+                          _choose, _bundle_path, _verified, _load_heads)
 
 
 # %% auto #0
@@ -348,13 +348,12 @@ class ModelBundle:
         path = Path(path); path.mkdir(parents=True, exist_ok=True)
         tmp = path/'.model.tmp.keras'
         self.model.save(tmp); os.replace(tmp, path/'model.keras')
-        if self.head is not None:
-            (path/'.head.json.tmp').write_text(json.dumps(self.head.to_dict())); os.replace(path/'.head.json.tmp', path/'head.json')
-        elif (path/'head.json').exists(): (path/'head.json').unlink()
-        for name in ('context_head', 'encoder_head', 'encoder_context_head'):
+        heads = {}                             # each head as JSON, and its SHA-256 under the key `_load_part` reads
+        for name in ('head', 'context_head', 'encoder_head', 'encoder_context_head'):
             part, f = getattr(self, name), path/f'{name}.json'
             if part is not None: (path/f'.{name}.json.tmp').write_text(json.dumps(part.to_dict())); os.replace(path/f'.{name}.json.tmp', f)
             elif f.exists(): f.unlink()
+            heads[f'{name}_sha256'] = _sha256(f) if part is not None else None
         try:                                   # the network as ONNX too, for prediction without Keras (12_deploy)
             from ser_nb.deploy import save_onnx
             save_onnx(self.model, path/'model.onnx'); onnx_sha = _sha256(path/'model.onnx')
@@ -364,13 +363,9 @@ class ModelBundle:
         meta = dict(format=BUNDLE_FORMAT, ser_nb_version=self.version, model=self.spec.name, labels=list(self.labels),
                     sample_rate=self.features.sr, features=self.features.to_dict(), train=asdict(self.spec.train),
                     train_speakers=sorted(self.train_speakers), seed=self.seed,
-                    model_sha256=_sha256(path/'model.keras'),
-                    head_sha256=_sha256(path/'head.json') if self.head is not None else None,
+                    model_sha256=_sha256(path/'model.keras'), **heads,
                     stats_weight=self.spec.stats_weight, adapt_weight=self.spec.adapt_weight if self.context_head is not None else 0.0,
-                    context_head_sha256=_sha256(path/'context_head.json') if self.context_head is not None else None,
                     encoder=self.encoder.key if self.encoder is not None else None,
-                    encoder_head_sha256=_sha256(path/'encoder_head.json') if self.encoder_head is not None else None,
-                    encoder_context_head_sha256=_sha256(path/'encoder_context_head.json') if self.encoder_context_head is not None else None,
                     fusion={p: f.to_dict() for p, f in self.fusion.items()},
                     onnx_sha256=onnx_sha)
         (path/'.bundle.json.tmp').write_text(json.dumps(meta, indent=1)); os.replace(path/'.bundle.json.tmp', path/'bundle.json')
@@ -399,12 +394,8 @@ def load_bundle(path:str|Path=None, # a folder written by `ModelBundle.save` (e.
     if tuple(model.input_shape) != want_in or tuple(model.output_shape) != want_out:
         raise _bundle_error(path/'model.keras', f"model shapes {model.input_shape}->{model.output_shape} do not fit the bundle "
                             f"({want_in}->{want_out})")
-    head, chead = _load_head(path, meta, spec), _load_context_head(path, meta, spec)
-    eh, ech = _load_encoder_heads(path, meta, spec)
-    fusion = _load_fusion(path, meta, spec, dict(alone=dict(stats=head, encoder=eh), adapted=dict(stats=chead, encoder=ech)))
-    return ModelBundle(model, spec, meta['labels'], meta['train_speakers'], meta.get('seed', 0), head, meta['ser_nb_version'],
-                       context_head=chead, encoder=_load_encoder(path, meta), encoder_head=eh, encoder_context_head=ech,
-                       fusion=fusion)
+    return ModelBundle(model, spec, meta['labels'], meta['train_speakers'], meta.get('seed', 0), version=meta['ser_nb_version'],
+                       **_load_heads(path, meta, spec), encoder=_load_encoder(path, meta))
 
 
 # %% ../nbs/05_model.ipynb #6bd6d7a7

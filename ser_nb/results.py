@@ -123,13 +123,6 @@ def extract_degraded(df:pd.DataFrame,        # test clips
     return caches
 
 # %% ../nbs/06_results.ipynb #4469acf3
-def _predict_shared(bundle, df, cache, labels, adapt='none'):
-    "Predicted labels among `labels` (a subset of the bundle's) and the probabilities."
-    P = predict_table(bundle, df, cache=cache, adapt=adapt)
-    keep = [bundle.labels.index(l) for l in labels]
-    Q = P[:, keep]
-    return [labels[i] for i in Q.argmax(axis=1)], Q.max(axis=1)/Q.sum(axis=1)
-
 def _shared_opinions(bundle, df, cache, labels, adapt='none'):
     "The bundle's opinions of the clips on `labels` only (a subset of its own), and whether each clip was adapted."
     parts, adapted = table_opinions(bundle, df, cache=cache, adapt=adapt)

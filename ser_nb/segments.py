@@ -285,13 +285,13 @@ def _segment_matrices(bundle, part:list) -> tuple[list, np.ndarray|None]:
 
 def _predicted(bundle, segments:list, batch_size:int, context=None, grow:bool=False) -> Iterator[SegmentEmotion]:
     "Predict stretches a batch at a time, in `context` once it has enough speech (`grow`: each stretch joins it first)."
-    from ser_nb.infer import predict_matrices, clip_context, clip_stats
+    from ser_nb.infer import predict_matrices, clip_context, _stats
     for i in range(0, len(segments), batch_size):
         part = segments[i:i + batch_size]
         if not part: continue
         mats, F = _segment_matrices(bundle, part)     # F: the encoder's statistics, for a model that hears with it
         if grow:                                      # the statistics computed once: for the context and for the head
-            F = clip_stats(mats) if F is None else F; clip_context(bundle, mats, into=context, stats=F)
+            F = _stats(bundle, mats, F); clip_context(bundle, mats, into=context, stats=F)
         P = predict_matrices(bundle, mats, context=context if context is not None and context.enough else None, stats=F)
         for s, p in zip(part, P):
             probs = {l: float(v) for l, v in zip(bundle.labels, p)}
