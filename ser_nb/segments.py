@@ -13,10 +13,11 @@ import numpy as np, soundfile as sf, soxr
 from .data import AudioError, _check_file, _quiet_decoder, _open_reason, _riff_data_shortfall
 
 # %% auto #0
-__all__ = ['Segment', 'SegmentEmotion', 'resample_blocks', 'audio_blocks', 'SegmentSettings', 'FrameLevels', 'Segmenter',
-           'speech_segments', 'speech_like', 'noise', 'with_pauses', 'boundary_errors', 'owners', 'segment_emotions',
-           'recording_context', 'microphone_blocks', 'predict_file', 'compilation_cache', 'lean_imports',
-           'plot_timeline', 'recording_figure', 'recording_widget', 'recording_from_clips']
+__all__ = ['Segment', 'SegmentEmotion', 'CLIP_SECONDS', 'SpeechShare', 'resample_blocks', 'audio_blocks', 'SegmentSettings',
+           'FrameLevels', 'Segmenter', 'speech_segments', 'speech_like', 'noise', 'with_pauses', 'boundary_errors',
+           'owners', 'segment_emotions', 'recording_context', 'microphone_blocks', 'speech_share', 'predict_file',
+           'compilation_cache', 'lean_imports', 'plot_timeline', 'recording_figure', 'recording_widget',
+           'recording_from_clips']
 
 # %% ../nbs/07_segments.ipynb #1c213198
 def _mono(x) -> np.ndarray:
@@ -369,22 +370,42 @@ def microphone_blocks(*, sr:int=16000,          # sample rate asked of the devic
     return blocks()
 
 # %% ../nbs/07_segments.ipynb #642f8835
-def predict_file(bundle,                      # a loaded model bundle
-                 path:str|Path,               # audio file of any length
-                 *, chunk_seconds:float=30.0, # a longer file is predicted in chunks this long
-                ) -> tuple[str, dict]:        # (emotion, {label: probability}) of the whole file
-    "One emotion for a whole file, read in blocks: chunk probabilities averaged by duration (memory set by the chunk)."
+CLIP_SECONDS = 10.0   # longer than this a file is a recording, answered by its stretches of speech, not as one clip
+
+SpeechShare = namedtuple('SpeechShare', 'emotion share stretches speech_seconds')  # label, {label: share}, count, seconds
+
+def speech_share(segments:list, # `SegmentEmotion`s of one recording (from `segment_emotions`)
+                ) -> SpeechShare: # the emotion with the largest share; shares largest first, summing to 1
+    "A recording's answer from its stretches: each emotion's share of the speech time."
+    time = {}
+    for s in segments: time[s.emotion] = time.get(s.emotion, 0.0) + (s.end - s.start)
+    total = sum(time.values())
+    if not total: return SpeechShare(None, {}, 0, 0.0)
+    share = {e: t/total for e, t in sorted(time.items(), key=lambda kv: -kv[1])}
+    return SpeechShare(next(iter(share)), share, len(segments), total)
+
+def _seconds(path) -> float:
+    "A file's duration from its header; an `AudioError` naming the file if it cannot be read."
+    try: return sf.info(str(path)).duration
+    except Exception as e: raise AudioError(f"{path}: not an audio file this machine can read ({type(e).__name__})") from None
+
+def predict_file(bundle,                        # a loaded model bundle
+                 path:str|Path,                 # audio file of any length
+                 *, clip_seconds:float=CLIP_SECONDS, # longer than this: answered by its stretches of speech
+                 adapt:bool=False,              # a recording: judge its stretches in its own context
+                ) -> tuple[str, dict]:          # (emotion, {label: probability}) of a clip; (emotion, {label: share of speech time}) of a recording
+    "One answer for a whole file, read in blocks: a clip's probabilities, or a recording's share of speech time per emotion."
     from ser_nb.infer import predict, predict_proba
     s = bundle.features
     if s.offset or s.duration is not None: return predict(bundle, path)   # the model reads a bounded window anyway
-    acc, total, power, buf, n = 0.0, 0, 0.0, [], 0
-    def chunk(): return n*predict_proba(bundle, [np.concatenate(buf)], sr=s.sr)[0][0]
-    for y in audio_blocks(path, sr=s.sr):
-        buf.append(y); n += len(y); power += float(np.dot(y.astype(np.float64), y))
-        if n >= chunk_seconds*s.sr: acc, total, buf, n = acc + chunk(), total + n, [], 0
-    if n: acc, total = acc + chunk(), total + n
-    if math.sqrt(power/total) < 1e-4: warnings.warn(f"{path}: the clip is silent; its prediction means little")
-    probs = {l: float(v) for l, v in zip(bundle.labels, acc/total)}
+    if _seconds(path) > clip_seconds:
+        w = speech_share(list(segment_emotions(bundle, path, adapt=adapt)))
+        if w.emotion is None: raise ValueError(f"{path}: no speech found in the recording")
+        return w.emotion, w.share
+    y = np.concatenate(list(audio_blocks(path, sr=s.sr)) or [np.zeros(0, np.float32)])
+    if not len(y) or math.sqrt(float(np.mean(y.astype(np.float64)**2))) < 1e-4:
+        warnings.warn(f"{path}: the clip is silent; its prediction means little")
+    probs = {l: float(v) for l, v in zip(bundle.labels, predict_proba(bundle, [y], sr=s.sr)[0][0])}
     return max(probs, key=probs.get), probs
 
 # %% ../nbs/07_segments.ipynb #b3bbf4fe
@@ -446,13 +467,12 @@ def plot_timeline(y:np.ndarray,        # the recording, mono
 def recording_figure(bundle,                    # a loaded model bundle (e.g. `load_bundle()`, the shipped model)
                      path:str|Path,              # a recording
                      *, adapt:bool=False,        # judge each stretch in the context of the recording
-                     long_seconds:float=8.0,     # longer than this: a timeline of its stretches; else one answer
+                     long_seconds:float=CLIP_SECONDS, # longer than this: a timeline of its stretches; else one answer
                     ):                           # (matplotlib figure, one line saying what it shows)
     "What the model hears in one recording: the probabilities of a short clip, or the timeline of a long one."
     import matplotlib.pyplot as plt, soundfile as sf, pandas as pd
     from ser_nb.data import load_audio
-    try: seconds = sf.info(str(path)).duration
-    except Exception as e: raise AudioError(f"{path}: not an audio file this machine can read ({type(e).__name__})") from None
+    seconds = _seconds(path)
     if seconds <= long_seconds:
         label, probs = predict_file(bundle, path)
         fig, ax = plt.subplots(figsize=(7, 3))
@@ -465,9 +485,7 @@ def recording_figure(bundle,                    # a loaded model bundle (e.g. `l
     fig, ax = plt.subplots(figsize=(12, 3.2))
     plot_timeline(y, sr=bundle.features.sr, segments=segs, ax=ax)
     ax.set_title(f"{Path(path).name}: each stretch {'adapted to the recording' if adapt else 'on its own'}")
-    share = pd.Series({s.emotion: 0.0 for s in segs})
-    for s in segs: share[s.emotion] += s.end - s.start
-    share = (share/share.sum()).sort_values(ascending=False) if len(segs) else share
+    share = speech_share(segs).share
     return fig, (f"{Path(path).name} ({seconds:.1f} s): {len(segs)} stretches of speech; share of speech time: "
                  + ', '.join(f"{e} {v:.0%}" for e, v in share.items()) if len(segs) else f"{Path(path).name}: no speech found")
 
