@@ -4,16 +4,17 @@
 
 # %% ../nbs/00_data.ipynb #1857abd4
 from __future__ import annotations
-import contextlib, os, re, sys, hashlib, shutil, stat, tempfile, urllib.request, warnings, zipfile
+import contextlib, json, os, re, sys, hashlib, shutil, stat, tempfile, urllib.request, warnings, zipfile
 from pathlib import Path
 import numpy as np, soundfile as sf, soxr          # pandas is imported where tables are made: `ser predict` never needs it
 
 # %% auto #0
 __all__ = ['EMOTIONS', 'CORPORA', 'AUDIO_EXTENSIONS', 'PARSERS', 'RAVDESS_URL', 'RAVDESS_MD5', 'AudioError', 'CorpusError',
            'SpeakerLeakError', 'DownloadError', 'parse_ravdess', 'parse_cremad', 'parse_tess', 'parse_savee',
-           'parse_emodb', 'parse_urdu', 'parse_name', 'cache_dir', 'data_dir', 'example_corpus', 'audio_files',
-           'load_corpus', 'emotion_name', 'read_manifest', 'combine_corpora', 'load_audio', 'check_speakers',
-           'speaker_split', 'speaker_folds', 'fetch', 'safe_extract', 'download_ravdess']
+           'parse_emodb', 'parse_urdu', 'parse_name', 'cache_dir', 'config_file', 'remember_data', 'remembered_data',
+           'data_source', 'data_dir', 'find_corpus', 'example_corpus', 'data_in_use', 'audio_files', 'load_corpus',
+           'emotion_name', 'read_manifest', 'combine_corpora', 'load_audio', 'check_speakers', 'speaker_split',
+           'speaker_folds', 'fetch', 'safe_extract', 'download_ravdess']
 
 # %% ../nbs/00_data.ipynb #6934acf8
 EMOTIONS = ('neutral', 'calm', 'happy', 'sad', 'angry', 'fearful', 'disgust', 'surprised')
@@ -153,32 +154,106 @@ def cache_dir() -> Path: # the ser_nb user cache folder (not created)
     "The user cache folder of ser_nb."
     return Path(os.environ.get('XDG_CACHE_HOME') or Path.home()/'.cache')/'ser_nb'
 
+def config_file() -> Path: # where `ser all` remembers its data (not created)
+    "The ser_nb user config file: `$XDG_CONFIG_HOME/ser_nb/data.json`, else `~/.config/ser_nb/data.json`."
+    return Path(os.environ.get('XDG_CONFIG_HOME') or Path.home()/'.config')/'ser_nb'/'data.json'
+
+def remember_data(folders:list, # data folders a run used; manifests and missing folders are left out
+                 ) -> Path|None: # the config file written, or None when no folder was left to remember
+    "Remember `folders` (absolute paths) for `data_dir`, `example_corpus` and the tests."
+    keep = list(dict.fromkeys(str(Path(f).expanduser().resolve()) for f in folders if Path(f).expanduser().is_dir()))
+    if not keep: return None
+    f = config_file(); f.parent.mkdir(parents=True, exist_ok=True)
+    part = f.with_name(f.name + '.part'); part.write_text(json.dumps(dict(data=keep), indent=1) + '\n')
+    os.replace(part, f)
+    return f
+
+_SAID = set()   # lines about the config file already printed in this process
+
+def _say_once(msg:str) -> None:
+    if msg not in _SAID: _SAID.add(msg); print(f"ser_nb: {msg}", file=sys.stderr)
+
+def _listed() -> list[Path]:
+    "Every folder the config file lists, there or not; [] (after one line) for a damaged file."
+    f = config_file()
+    try: return [Path(p) for p in json.loads(f.read_text())['data']]
+    except FileNotFoundError: return []
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        _say_once(f"{f}: not a list of data folders ({type(e).__name__}); ignored"); return []
+
+def remembered_data() -> list[Path]: # the remembered folders that still exist, in the order `ser all` used them
+    "The data folders the last `ser all` used; one stderr line for each that is gone, or for a damaged file."
+    folders = _listed()
+    for p in folders:
+        if not p.is_dir(): _say_once(f"{p}: remembered by `ser all` in {config_file()}, no longer there; ignored")
+    return [p for p in folders if p.is_dir()]
+
+def data_source(path:str|Path=None, # an explicit data folder; wins over everything else
+               ) -> tuple[Path, str]: # (the data folder, where it came from), the folder not checked
+    "Where the data folder comes from: `path`, `SER_DATA`, the folders `ser all` remembered, or the user cache."
+    if path: return Path(path).expanduser(), 'the path given'
+    if os.environ.get('SER_DATA'): return Path(os.environ['SER_DATA']).expanduser(), 'SER_DATA'
+    if (kept := remembered_data()): return kept[0], f"remembered by `ser all` in {config_file()}"
+    return cache_dir()/'ravdess', 'the user cache'
+
 def data_dir(path:str|Path=None, # an explicit data folder; wins over everything else
             ) -> Path:           # the data folder to use
-    "The data folder: `path`, else `$SER_DATA`, else the downloaded RAVDESS in the user cache."
-    p = Path(path or os.environ.get('SER_DATA') or cache_dir()/'ravdess').expanduser()
+    "The data folder: `path`, else `$SER_DATA`, else the first folder `ser all` remembered, else the user cache's RAVDESS."
+    p, how = data_source(path)
     if not p.is_dir():
-        how = 'the path given' if path else 'SER_DATA' if os.environ.get('SER_DATA') else 'the user cache'
         raise CorpusError(f"{p}: no such data folder (from {how}); set SER_DATA or run `ser download ravdess`")
     return p
 
 # %% ../nbs/00_data.ipynb #56d51d3f
 _FETCH_HINT = {'ravdess': 'set SER_DATA or run `ser download ravdess`'}
 
+def _is_corpus(p:Path, key:str) -> bool:
+    "Whether a remembered folder is corpus `key`: by its name, or for RAVDESS by the names of its first clips."
+    if p.name.lower().replace('-', '').replace('_', '') == key.replace('-', '').replace('_', ''): return True
+    if key != 'ravdess': return False
+    import itertools
+    first = [f for f in itertools.islice(p.rglob('*'), 200) if f.suffix.lower() in AUDIO_EXTENSIONS][:5]
+    return bool(first) and all(parse_ravdess(f.stem) for f in first)
+
+def _corpus_places(key:str) -> list[tuple[Path, str]]:
+    "Where corpus `key` is looked for, in order, each with where that place comes from."
+    env = [f'SER_{key.upper()}'] + (['SER_DATA'] if key == 'ravdess' else [])
+    places = [(Path(os.environ[v]), v) for v in env if os.environ.get(v)]
+    if os.environ.get('SER_DATA'): places.append((Path(os.environ['SER_DATA']).expanduser().parent/key, 'beside SER_DATA'))
+    kept = remembered_data()
+    places += [(p, 'remembered by `ser all`') for p in kept if _is_corpus(p, key)]
+    if kept: places.append((kept[0].parent/key, 'beside the data `ser all` remembered'))
+    return places + [(cache_dir()/key, 'the user cache')]
+
+def find_corpus(name:str='ravdess', # corpus folder name: ravdess, tess, urdu, ...
+               ) -> tuple[Path|None, str]: # (its folder, where it was found), or (None, '')
+    "The first non-empty folder of corpus `name` that `example_corpus` would use, and where it was found."
+    for p, how in _corpus_places(name.lower()):
+        if (p := p.expanduser()).is_dir() and any(p.iterdir()): return p, how
+    return None, ''
+
 def example_corpus(name:str='ravdess', # corpus folder name: ravdess, tess, urdu, ...
                   ) -> Path|None:      # its folder, or None (after one 'skipped:' line) when there is none
     "The real corpus `name` for the chapters' examples, or `None` with a line saying why it is skipped."
     key = name.lower()
-    env = [f'SER_{key.upper()}'] + (['SER_DATA'] if key == 'ravdess' else [])
-    found = [os.environ[v] for v in env if os.environ.get(v)]
-    if os.environ.get('SER_DATA'): found.append(Path(os.environ['SER_DATA']).expanduser().parent/key)
-    found.append(cache_dir()/key)
-    for p in map(lambda p: Path(p).expanduser(), found):
-        if p.is_dir() and any(p.iterdir()): return p
+    if (found := find_corpus(key))[0] is not None: return found[0]
     hint = _FETCH_HINT.get(key, f'set SER_{key.upper()} to its folder')
     print(f"skipped: no {name.upper()} data ({hint})")
     return None
 
+
+# %% ../nbs/00_data.ipynb #c602d535
+def data_in_use(names:tuple=('ravdess', 'tess', 'urdu'), # the corpora the chapters show
+               ) -> str: # one line: each corpus found and from where, the missing ones, any remembered folder gone
+    "One line saying which data the chapters, and so their tests, run on."
+    found = {n: find_corpus(n) for n in names}
+    have = [f"{n.upper()} {p} ({how})" for n, (p, how) in found.items() if p is not None]
+    missing = [n.upper() for n, (p, _) in found.items() if p is None]
+    gone = [str(p) for p in _listed() if not p.is_dir()]
+    line = ("tests run on data: " + ', '.join(have) + (f"; no {', '.join(missing)}" if missing else '') if have else
+            "tests run without data: each cell that needs a corpus is skipped (set SER_DATA, or run `ser all` or "
+            "`ser download ravdess`)")
+    return line + (f"; remembered by `ser all` but gone: {', '.join(gone)}" if gone else '')
 
 # %% ../nbs/00_data.ipynb #a244120a
 def audio_files(path:str|Path, # a folder (searched recursively, symlinks followed) or a single audio file
