@@ -10,8 +10,8 @@ from . import __version__
 from .data import DownloadError, CorpusError, AudioError, SpeakerLeakError
 
 # %% auto #0
-__all__ = ['USER_ERRORS', 'MODEL_NAMES', 'DEFAULT_MODEL', 'LONG_SECONDS', 'subcommand', 'parser', 'main', 'cmd_download',
-           'cmd_features', 'cmd_train', 'cmd_evaluate', 'cmd_predict', 'cmd_export', 'cmd_report', 'cmd_all']
+__all__ = ['USER_ERRORS', 'MODEL_NAMES', 'DEFAULT_MODEL', 'subcommand', 'parser', 'main', 'cmd_download', 'cmd_features',
+           'cmd_train', 'cmd_evaluate', 'cmd_predict', 'cmd_export', 'cmd_report', 'cmd_all']
 
 # %% ../nbs/10_cli.ipynb #87b074b7
 USER_ERRORS = (DownloadError, CorpusError, AudioError, SpeakerLeakError, OSError, KeyError, ValueError)
@@ -271,77 +271,116 @@ def _say_shipped(bundle) -> None:
           "`ser predict --about` for its card", file=sys.stderr)
 
 def _file_error(f, e:Exception) -> int:
-    msg = str(e)
+    msg = _message(e)
     print(f"ser: {msg if msg.startswith(str(f)) else f'{f}: {msg}'}", file=sys.stderr); return 1
+
+def _usable(files:list) -> tuple[list, int]:
+    "The files that are there and can be opened; one stderr line for each other one, before any model is loaded."
+    from ser_nb.data import _check_file
+    ok, failed = [], 0
+    for f in files:
+        try: _check_file(Path(f)); open(f, 'rb').close(); ok.append(f)
+        except (AudioError, OSError) as e: failed += _file_error(f, e)
+    return ok, failed
+
+def _rounded(values:dict) -> dict: return {k: round(float(v), 3) for k, v in values.items()}
 
 def _probabilities(probs:dict) -> str: return ' '.join(f"{k}={v:.3f}" for k, v in sorted(probs.items(), key=lambda kv: -kv[1]))
 
+def _print_clip(f, label:str, probs:dict, as_json:bool) -> None:
+    "A clip's line: the file, the emotion, the probabilities (3 decimals, in JSON too)."
+    if as_json: print(json.dumps(dict(file=str(f), emotion=label, probabilities=_rounded(probs))))
+    else: print(f"{f}\t{label}\t{_probabilities(probs)}")
+
+def _print_share(f, w, as_json:bool) -> None:
+    "A recording's line from its stretches (`SpeechShare` `w`): the file, the emotion, each emotion's share of the speech time."
+    if as_json: print(json.dumps(dict(file=str(f), emotion=w.emotion, share=_rounded(w.share), stretches=w.stretches,
+                                      speech_seconds=round(w.speech_seconds, 2))))
+    else: print(f"{f}\t{w.emotion}\tshare: {_probabilities(w.share)}\tstretches={w.stretches} speech_seconds={w.speech_seconds:.2f}")
+
+def _duration(f) -> float:
+    "A file's length in seconds from its header; 0 when it cannot be read (its prediction says why)."
+    import soundfile as sf
+    try: return sf.info(str(f)).duration
+    except Exception: return 0.0
+
+def _is_recording(f) -> bool:
+    "Longer than a clip (`ser_nb.segments.CLIP_SECONDS`): answered by its stretches of speech, not as one clip."
+    from ser_nb.segments import CLIP_SECONDS
+    return _duration(f) > CLIP_SECONDS
+
+def _predict_recording(bundle, f:Path, as_json:bool, adapt:bool=False) -> int:
+    "A recording's line from its stretches of speech, and a note saying so; 1 if it failed or holds no speech."
+    from ser_nb.segments import segment_emotions, speech_share
+    try:
+        with _warnings_as_lines(): w = speech_share(list(segment_emotions(bundle, f, adapt=adapt)))
+    except (AudioError, ValueError, OSError) as e: return _file_error(f, e)
+    if w.emotion is None: return _file_error(f, ValueError("no speech found in the recording"))
+    _print_share(f, w, as_json)
+    d = _duration(f)
+    print(f"ser: note: {f} is {f'{d:.0f} s' if d < 120 else f'{d/60:.1f} min'} long: its line gives each emotion's share of the speech time over its "
+          f"{w.stretches} stretch{'es' if w.stretches != 1 else ''} of speech ({w.speech_seconds:.1f} s), not probabilities; "
+          "`ser predict --segments` lists them", file=sys.stderr)
+    return 0
+
 def _predict_whole(bundle, f:Path, as_json:bool) -> int:
-    "One line for the file; 1 if it failed."
+    "One line for the file (a recording: from its stretches of speech); 1 if it failed."
     from ser_nb.segments import predict_file
+    if _is_recording(f): return _predict_recording(bundle, f, as_json)
     try:
         with _warnings_as_lines(): label, probs = predict_file(bundle, f)
     except (AudioError, ValueError, OSError) as e: return _file_error(f, e)
-    if as_json: print(json.dumps(dict(file=str(f), emotion=label, probabilities=probs)))
-    else: print(f"{f}\t{label}\t{_probabilities(probs)}")
-    _hint_long(f)
+    _print_clip(f, label, probs, as_json)
     return 0
 
-LONG_SECONDS = 30.0   # a file longer than this gets a hint that its one line is an average
-
-def _hint_long(f:Path) -> None:
-    "For a long recording: one stderr line saying the whole-file answer averages it, and how to get a timeline."
-    import soundfile as sf
-    try: seconds = sf.info(str(f)).duration
-    except Exception: return
-    if seconds > LONG_SECONDS:
-        print(f"ser: note: {f} is {seconds/60:.1f} min long; its line is the average over the whole recording. "
-              "`ser predict --segments` gives the emotion of each stretch of speech", file=sys.stderr)
-
 def _predict_segments(bundle, f:Path, as_json:bool, adapt:bool=False) -> int:
-    "One line per stretch of speech, printed as found; 1 if the file failed (after the stretches before the damage)."
-    from ser_nb.segments import segment_emotions
-    n = 0
+    "One line per stretch of speech, printed as found, then the file's share line; 1 if the file failed (after the stretches before the damage)."
+    from ser_nb.segments import segment_emotions, speech_share
+    found_all = []
     try:
         with _warnings_as_lines():
             found = segment_emotions(bundle, f, adapt=adapt)
             first = next(found, None)                 # the adapted first pass warns before the first stretch
         for s in _chain(first, found):
-            n += 1
+            found_all.append(s)
             if as_json: print(json.dumps(dict(file=str(f), start=round(s.start, 2), end=round(s.end, 2), emotion=s.emotion,
-                                              probabilities=s.probabilities)))
+                                              probabilities=_rounded(s.probabilities))))
             else: print(f"{f}\t{s.start:.2f}\t{s.end:.2f}\t{s.emotion}\t{_probabilities(s.probabilities)}")
             sys.stdout.flush()
     except (AudioError, ValueError, OSError) as e: return _file_error(f, e)
-    if n == 0: print(f"ser: warning: {f}: no speech found", file=sys.stderr)
+    if found_all: _print_share(f, speech_share(found_all), as_json)
+    else: print(f"ser: warning: {f}: no speech found", file=sys.stderr)
     return 0
 
-def _predict_on_cluster(args) -> int:
-    "`ser predict --scheduler`: the lines of `_predict_whole`, each file predicted on a Dask worker, streamed in order."
+def _predict_on_cluster(bundle, args, files:list) -> int:
+    "`ser predict --scheduler`: the lines of `_predict_whole`, each clip predicted on a Dask worker, streamed in order; recordings here."
     from ser_nb.cluster import predict_files
     from ser_nb.infer import shipped_model
+    recordings = {f for f in files if _is_recording(f)}
+    answers = predict_files(args.model or shipped_model(), [f for f in files if f not in recordings], scheduler=args.scheduler)
     failed = 0
-    for f, r in predict_files(args.model or shipped_model(), args.files, scheduler=args.scheduler):
+    for f in files:
+        if f in recordings: failed += _predict_recording(bundle, f, args.json); continue
+        _, r = next(answers)
         if 'error' in r: print(f"ser: {r['error']}", file=sys.stderr); failed += 1; continue
         for w in r['warnings']: print(f"ser: warning: {w}", file=sys.stderr)
-        if args.json: print(json.dumps(dict(file=str(f), emotion=r['emotion'], probabilities=r['probabilities'])))
-        else: print(f"{f}\t{r['emotion']}\t{_probabilities(r['probabilities'])}")
+        _print_clip(f, r['emotion'], r['probabilities'], args.json)
         sys.stdout.flush()
-    return 1 if failed else 0
+    return failed
 
 def _chain(first, rest):
     if first is not None: yield first
     yield from rest
 
-def _predict_adapted(bundle, files:list, as_json:bool) -> int:
-    "`ser predict --adapt`: the files given together are one context; one line per file; 1 if any file failed."
+def _adapted_answers(bundle, files:list) -> tuple[dict, int]:
+    "The clips given together as one context: {file: (emotion, probabilities)}, and how many failed (one line each)."
     from ser_nb.infer import (_matrix, _stats, clip_context, predict_matrices, can_adapt, stacked_stats, MIN_CONTEXT_SECONDS,
                               MIN_CONTEXT_CLIPS, _choose)
     rows, ok, failed = [], [], 0
     for f in files:
         try: rows.append(_matrix(bundle, f, None)); ok.append(f)
         except (AudioError, ValueError, OSError) as e: failed += _file_error(f, e)
-    if not rows: return 1
+    if not rows: return {}, failed
     mats, F = [r[0] for r in rows], stacked_stats(rows)           # F: the encoder's statistics, for a model that hears with it
     if F is not None or bundle.head is not None: F = _stats(bundle, mats, F) # once: for the context and for the heads
     ctx = clip_context(bundle, mats, stats=F) if can_adapt(bundle) else None
@@ -352,11 +391,16 @@ def _predict_adapted(bundle, files:list, as_json:bool) -> int:
         print(f"ser: warning: the {ctx.n} file{'s' if ctx.n != 1 else ''} given together hold{'s' if ctx.n == 1 else ''} "
               f"{ctx.seconds:.1f} s of speech; adapting needs {MIN_CONTEXT_SECONDS:g} s in {MIN_CONTEXT_CLIPS} files: "
               "each file predicted on its own", file=sys.stderr); ctx = None
-    for f, p in zip(ok, predict_matrices(bundle, mats, context=ctx, stats=F)):
-        label, probs = _choose(p, bundle.labels)
-        if as_json: print(json.dumps(dict(file=str(f), emotion=label, probabilities=probs)))
-        else: print(f"{f}\t{label}\t{_probabilities(probs)}")
-    return 1 if failed else 0
+    return {f: _choose(p, bundle.labels) for f, p in zip(ok, predict_matrices(bundle, mats, context=ctx, stats=F))}, failed
+
+def _predict_adapted(bundle, files:list, as_json:bool) -> int:
+    "`ser predict --adapt`: the clips given together are one context, each recording its own; one line per file; failures."
+    recordings = {f for f in files if _is_recording(f)}
+    answers, failed = _adapted_answers(bundle, [f for f in files if f not in recordings])
+    for f in files:
+        if f in recordings: failed += _predict_recording(bundle, f, as_json, adapt=True)
+        elif f in answers: _print_clip(f, *answers[f], as_json)
+    return failed
 
 def _about(bundle_path) -> int:
     "Print the model card of the shipped model (or of a bundle that has one)."
@@ -370,18 +414,16 @@ def cmd_predict(args) -> int:
     if args.about: return _about(args.model)
     if not args.files: return _usage(args, "the following arguments are required: FILE")
     if args.scheduler and (args.segments or args.adapt): return _fail("--segments and --adapt run on this machine; leave out --scheduler")
+    files, failed = _usable(args.files)            # a missing or unreadable file: its line first, before the model's
+    if not files: return 1
     bundle = _load_for_prediction(args.model)
-    if args.scheduler:
-        failed = _predict_on_cluster(args)
-        _note_seen(bundle, args.files)
-        return failed
-    if args.adapt and not args.segments: failed = _predict_adapted(bundle, args.files, args.json)
+    if args.scheduler: failed += _predict_on_cluster(bundle, args, files)
+    elif args.adapt and not args.segments: failed += _predict_adapted(bundle, files, args.json)
     else:
-        failed = 0
-        for f in args.files:
+        for f in files:
             failed += _predict_segments(bundle, f, args.json, args.adapt) if args.segments else _predict_whole(bundle, f, args.json)
             sys.stdout.flush()
-    _note_seen(bundle, args.files)
+    _note_seen(bundle, files)
     return 1 if failed else 0
 
 def _note_seen(bundle, files) -> None:
@@ -462,17 +504,25 @@ def _corpora_beside(folder) -> list:
                       "(put them there, or give each with --data)", file=sys.stderr)
     return found
 
+def _remember(sources) -> None:
+    "Remember the data folders of this run for `nbdev_test` and the next `ser all` (00_data); one stderr line."
+    from ser_nb.data import remember_data
+    try: f = remember_data(sources)
+    except OSError as e: print(f"ser: warning: data folders not remembered ({_message(e)})", file=sys.stderr); return
+    if f: print(f"ser: data: folders remembered in {f}: `nbdev_test` and the next `ser all` use them (SER_DATA wins)", file=sys.stderr)
+
 def cmd_all(args) -> int:
     "Data, features, held-out evaluation, final model and report, in one go."
-    from ser_nb.data import data_dir, cache_dir, download_ravdess, speaker_split
+    from ser_nb.data import data_dir, data_source, download_ravdess, speaker_split
     if args.data: sources = args.data
     else:
-        try: sources = [data_dir()]
+        try: sources = [data_dir()]; print(f"ser: data: {sources[0]} (from {data_source()[1]})", file=sys.stderr)
         except CorpusError:
             print("ser: no data found; downloading RAVDESS into the user cache", file=sys.stderr)
             sources = [download_ravdess()]
         sources += _corpora_beside(sources[0])
     df = _load_tables(sources)
+    _remember(sources)
     out = Path(args.out); out.mkdir(parents=True, exist_ok=True)
     from ser_nb.model import train, DEFAULT_MODEL
     train_df, test_df = speaker_split(df, test_size=0.2, seed=args.seed)
