@@ -1,6 +1,6 @@
 """Rebuild the model that ships inside the package (ser_nb/models/<default model>) and rewrite its model card.
 
-    python bench/release_model.py [--data ../shared/data/ravdess] [--seed 0]
+    python bench/release_model.py [--data ../shared/data/ravdess] [--seed 0] [--card-only]
 
 Trains the default recipe (`DEFAULT_MODEL`, today `ser_voice`) with a fixed seed on the RAVDESS actors under --data — RAVDESS only, because
 its licence (CC BY-NC-SA 4.0) allows sharing adapted material non-commercially under the same licence, while TESS
@@ -14,7 +14,7 @@ from pathlib import Path
 
 os.environ.setdefault('KERAS_BACKEND', 'jax')
 ROOT = Path(__file__).resolve().parents[1]
-COMMAND = 'python bench/release_model.py --data ../shared/data/ravdess --seed 0'
+REBUILD = 'ser train --data RAVDESS_FOLDER --model {name} --seed {seed} --out my_{name}'   # the card's: a user's command
 
 
 def pct(x): return f"{100*x:.1f} %"
@@ -40,7 +40,8 @@ def scores_section(runs:dict, name:str) -> str:
              "grouped by actor over the 20 RAVDESS actors of the shared data, TESS and URDU added to every fold's "
              "training, each actor tested by a model that never heard them; each fold's fusion chosen on the other "
              "folds. *Alone*: each clip on its own. *Adapted*: each clip with the other unlabelled clips of the same "
-             "speaker (`--adapt speaker`). In brackets: 0.3.1's default (`ser_cnn`, no voice encoder) in the same chapter.", "",
+             "speaker (as `ser evaluate --adapt speaker` measures it; `ser predict --adapt FILES…` adapts to the files given "
+             "together). In brackets: 0.3.1's default (`ser_cnn`, no voice encoder) in the same chapter.", "",
              "| measure | alone | adapted |", "|---|---|---|",
              f"| 5 actor folds, accuracy (8 emotions, chance 12.5 %) | {both(mean(cv['folds']), old and mean(old['folds']))} | "
              f"{both(mean(ad['folds']), oad and mean(oad['folds']))} |"]
@@ -143,7 +144,13 @@ actors 21–24 are not, and `ser evaluate --data` on them measures these weights
 - A whole-file answer on a long recording averages its parts: use `--segments` for a timeline.
 
 ## Rebuilding it
-    {COMMAND}
+The same recipe and seed, from the shell, on RAVDESS alone (`ser download ravdess` fetches it and prints its folder;
+with all 24 actors rather than the shared data's 20 the weights come out a little different):
+
+    {REBUILD.format(name=bundle.spec.name, seed=bundle.seed)}
+
+then `ser predict --model my_{bundle.spec.name} FILE…`. The maintainers write the shipped copy and this card with the
+same training, from the source repository.
 
 - made by ser_nb {bundle.version} on {made}, training took {seconds/60:.1f} min
 {files}
@@ -161,6 +168,7 @@ def main():
     a = ap.parse_args()
     from ser_nb.data import load_corpus
     from ser_nb.model import train, load_bundle, DEFAULT_MODEL
+    from ser_nb.deploy import save_bundle          # the Keras bundle and its network as model.onnx
     a.out = a.out or ROOT/'ser_nb'/'models'/DEFAULT_MODEL
     runs = json.loads((ROOT/'nbs'/'full_run.json').read_text())
     if a.card_only:
@@ -174,7 +182,7 @@ def main():
                     date=f'{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M UTC}')
         if a.out.exists():
             for f in a.out.iterdir(): f.unlink()
-        bundle.save(a.out)
+        save_bundle(bundle, a.out)
         (a.out/'release.json').write_text(json.dumps(meta))
     (a.out/'MODEL_CARD.md').write_text(card(bundle, path=a.out, clips=meta['clips'], seconds=meta['seconds'], runs=runs,
                                                  made=meta.get('date', '2026-12-06 08:24 UTC')))

@@ -420,8 +420,7 @@ def extract_variants(df:pd.DataFrame,       # training clips (path, speaker), al
                      progress:bool=True,     # progress bar on stderr
                     ) -> list[list[Path]]:   # for each variant, the feature file of every clip of `df`, in order
     "Compute (or reuse) `variants` channel-augmented copies of every clip's features: parallel, resumable, cached."
-    from tqdm.auto import tqdm
-    from ser_nb.features import process_map
+    from ser_nb.features import process_map, progress_bar
     caches = variant_caches(cache, variants)
     talkers = babble_voices(df, voices=voices)
     files = [[variant_file(c, p, v) for p, v in zip(df.path, talkers)] for c in caches]
@@ -431,8 +430,7 @@ def extract_variants(df:pd.DataFrame,       # training clips (path, speaker), al
         if ks: todo.append((p, v, ks, cache.root, cache.settings, cache.encoder))
     jobs = min(jobs or os.cpu_count() or 1, max(len(todo), 1))
     errors = []
-    with tqdm(total=len(df), initial=len(df) - len(todo), unit='clip', desc='variants', disable=not progress,
-              file=sys.stderr, smoothing=0.1) as bar:
+    with progress_bar(len(df), desc='variants', initial=len(df) - len(todo), disable=not progress) as bar:
         for path, err in process_map(_variant_job, todo, jobs=jobs, chunksize=4):
             if err: errors.append(err)
             bar.update()

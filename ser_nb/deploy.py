@@ -10,7 +10,8 @@ from pathlib import Path
 import numpy as np
 
 # %% auto #0
-__all__ = ['OPSET', 'same_pads', 'onnx_model', 'save_onnx', 'OnnxNet', 'LightBundle', 'load_light', 'load_for_prediction']
+__all__ = ['OPSET', 'same_pads', 'onnx_model', 'save_onnx', 'OnnxNet', 'save_bundle', 'LightBundle', 'load_light',
+           'load_for_prediction']
 
 # %% ../nbs/12_deploy.ipynb #75a9c983
 def same_pads(length:int,      # the sequence's length
@@ -260,6 +261,21 @@ class OnnxNet:
             raise ValueError(f"{self.path}: the network takes batches of shape {self.input_shape}, not {x.shape}")
         return self.session.run(['probabilities'], {'logmel': x})[0]
     def __repr__(self): return f"OnnxNet({str(self.path)!r}: {self.input_shape} -> {self.output_shape})"
+
+# %% ../nbs/12_deploy.ipynb #d9a883bf
+def save_bundle(bundle,             # a `ModelBundle` (05_model)
+                path:str|Path,      # the bundle folder to write
+               ) -> Path:           # `path`
+    "Write `bundle` with `ModelBundle.save`, then its network as `model.onnx` where onnx is installed and the exporter handles it."
+    import json
+    from ser_nb.infer import _sha256
+    path = bundle.save(path)
+    try: save_onnx(bundle.model, path/'model.onnx')
+    except (ImportError, ValueError): return path  # onnx not installed, or a network it does not handle (seed_cnn): Keras only
+    meta = json.loads((path/'bundle.json').read_text())   # the file first, then its hash: a reader never meets a hash without it
+    meta['onnx_sha256'] = _sha256(path/'model.onnx')
+    (path/'.bundle.json.tmp').write_text(json.dumps(meta, indent=1)); os.replace(path/'.bundle.json.tmp', path/'bundle.json')
+    return path
 
 # %% ../nbs/12_deploy.ipynb #10cffd33
 @dataclass

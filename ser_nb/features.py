@@ -14,8 +14,8 @@ from .data import load_audio, load_corpus, AudioError, cache_dir
 # %% auto #0
 __all__ = ['FEATURE_CODE', 'ONE_THREAD', 'FeatureSettings', 'mel_filterbank', 'power_spectrogram', 'log_mel', 'frame_energy',
            'trim_frames', 'features', 'clip_features', 'CacheError', 'FeatureCache', 'ExtractionReport', 'extract_clip',
-           'process_map', 'extract_features', 'FeatureStore', 'ClusterError', 'dask_client', 'use_scheduler',
-           'local_cluster', 'require_workers']
+           'process_map', 'estimate_due', 'progress_bar', 'extract_features', 'FeatureStore', 'ClusterError',
+           'dask_client', 'use_scheduler', 'local_cluster', 'require_workers']
 
 # %% ../nbs/03_features.ipynb #d27bbcbc
 FEATURE_CODE = 2   # version of the code below (2: the float32 spectrogram of 0.3.1); part of every cache key
@@ -329,6 +329,49 @@ def _limit_threads():
         from threadpoolctl import threadpool_limits; threadpool_limits(1)
     except ImportError: pass
 
+# %% ../nbs/03_features.ipynb #a1cedd73
+def estimate_due(done:int,           # items finished in this run (cached ones left out)
+                 todo:int,           # items this run has to do
+                 elapsed:float,      # seconds since the bar started
+                 *, least:int=20,    # items at least, before any estimate
+                 share:float=0.05,   # or this share of `todo`, when larger
+                 after:float=60.0,   # seconds after which `least` items are enough
+                ) -> bool:
+    "Whether a progress bar's rate and remaining time mean something yet."
+    least = min(least, todo)
+    return done >= max(least, share*todo) or (elapsed >= after and done >= least)
+
+_EARLY_FORMAT = '{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}, estimating{postfix}]'
+
+@functools.cache
+def _bar_class(text:bool):
+    "tqdm's bar (tqdm.auto's, or the text one) that leaves out its rate and remaining time until `estimate_due`."
+    if text: from tqdm.std import tqdm
+    else: from tqdm.auto import tqdm
+    class ProgressBar(tqdm):
+        least = 20
+        @property
+        def format_dict(self):
+            d, start = super().format_dict, self.initial or 0
+            if d.get('total') and not estimate_due(d['n'] - start, d['total'] - start, d['elapsed'] or 0, least=self.least):
+                d['bar_format'] = _EARLY_FORMAT
+            return d
+    return ProgressBar
+
+def progress_bar(total:int,              # items in all (those already done included)
+                 *, desc:str,            # what is counted, shown first
+                 unit:str='clip',        # one item's name
+                 initial:int=0,          # items already done (cached) when it starts
+                 least:int=20,           # items this run finishes before it shows a rate and an estimate
+                 disable:bool=False,     # show nothing
+                 file=None,              # a text stream to write to (a text bar); None: stderr, or a notebook widget
+                ):
+    "A tqdm bar that shows its rate and remaining time only once they mean something (`estimate_due`)."
+    bar = _bar_class(file is not None)(total=total, initial=initial, desc=desc, unit=unit, disable=disable,
+                                       file=file or sys.stderr, smoothing=0.1)
+    bar.least = least
+    return bar
+
 # %% ../nbs/03_features.ipynb #045fb25d
 _SCHEDULER = contextvars.ContextVar('ser_nb_scheduler', default=None)
 
@@ -339,7 +382,6 @@ def extract_features(clips,                            # DataFrame with a `path`
                      scheduler=None,                    # Dask scheduler address or Client; None: `use_scheduler`'s, else local
                     ) -> ExtractionReport:
     "Compute and cache the features of every clip not cached yet; skip and report bad files."
-    from tqdm.auto import tqdm
     paths = list(clips.path) if hasattr(clips, 'columns') else [str(c) for c in clips]
     rep, todo = ExtractionReport(), []
     for c in paths:
@@ -350,8 +392,7 @@ def extract_features(clips,                            # DataFrame with a `path`
         if scheduler is None: results = _local_results(todo, cache, min(jobs or os.cpu_count() or 1, max(len(todo), 1)))
         else: results = _dask_results(todo, cache, stack.enter_context(dask_client(scheduler)))
         results = stack.enter_context(contextlib.closing(results))
-        bar = stack.enter_context(tqdm(total=len(paths), initial=rep.cached, unit='clip', desc='features',
-                                       disable=not progress, file=sys.stderr, smoothing=0.1))
+        bar = stack.enter_context(progress_bar(len(paths), desc='features', initial=rep.cached, disable=not progress))
         for clip, err in results:
             if err: rep.errors.append((clip, err))
             else: rep.computed += 1

@@ -13,7 +13,8 @@ import numpy as np, pandas as pd
 import keras
 from . import __version__
 from .data import EMOTIONS, load_audio, check_speakers, SpeakerLeakError, AudioError
-from .features import FeatureSettings, FeatureCache, FeatureStore, extract_features, frame_energy, features as clip_matrix
+from .features import (FeatureSettings, FeatureCache, FeatureStore, extract_features, frame_energy, progress_bar,
+                             features as clip_matrix)
 from .augment import (noise_profile, add_mel_noise, stretch_frames, shift_bands, band_limit, spec_augment, mixup,
                             extract_variants, variant_caches)
 from .infer import *                  # prediction's numpy half (05_inference): inputs, heads, contexts, fusion
@@ -23,9 +24,9 @@ from .infer import (_sha256, _bundle_error, _read_meta, _load_head, _load_contex
 
 # %% auto #0
 __all__ = ['SEED_FEATURES', 'MODELS', 'DEFAULT_MODEL', 'ADAPT', 'TrainSettings', 'ClipBatches', 'seed_cnn', 'ser_cnn',
-           'StdPooling1D', 'AttentiveStatsPooling1D', 'ModelSpec', 'encoder_for', 'model_spec', 'speaker_weights',
-           'fit', 'ModelBundle', 'load_bundle', 'usable_clips', 'table_opinions', 'predict_table', 'corpus_labels',
-           'train', 'synthetic_corpus']
+           'StdPooling1D', 'AttentiveStatsPooling1D', 'ModelSpec', 'encoder_for', 'model_spec', 'EpochProgress',
+           'speaker_weights', 'fit', 'ModelBundle', 'load_bundle', 'usable_clips', 'table_opinions', 'predict_table',
+           'corpus_labels', 'train', 'synthetic_corpus']
 
 # %% ../nbs/05_model.ipynb #199cac56
 @dataclass(frozen=True)
@@ -255,6 +256,16 @@ class _KeepBest(keras.callbacks.Callback):
     def on_train_end(self, logs=None):
         if self.weights is not None: self.model.set_weights(self.weights)
 
+class EpochProgress(keras.callbacks.Callback):
+    "One progress bar over a training's epochs, the latest loss and accuracy beside it: instead of Keras's line per epoch."
+    _shown = ('loss', 'accuracy', 'val_loss', 'val_accuracy')
+    def __init__(self, epochs:int, *, file=None): super().__init__(); self.epochs, self.file, self.bar = epochs, file, None
+    def on_train_begin(self, logs=None):   # an estimate after a few epochs: the first one also compiles the network
+        self.bar = progress_bar(self.epochs, desc='training', unit='epoch', least=3, file=self.file)
+    def on_epoch_end(self, epoch, logs=None):
+        self.bar.set_postfix({k: f'{logs[k]:.3f}' for k in self._shown if k in (logs or {})}, refresh=False); self.bar.update()
+    def on_train_end(self, logs=None): self.bar.close()
+
 def _standardised(model:keras.Model, store:FeatureStore) -> keras.Model:
     "Prefix `model` with the training set's per-feature standardisation (the capstone's StandardScaler), saved with it."
     X = np.stack([store[i] for i in range(len(store))])
@@ -276,9 +287,9 @@ def fit(spec:ModelSpec,           # what to train
         seed:int=0,                # fixes initialisation, order and augmentation
         val:pd.DataFrame=None,     # validation clips from other speakers (early stopping), or None
         patience:int=None,         # epochs without validation improvement before stopping; None: train all epochs
-        verbose:int=0,             # Keras verbosity
+        verbose:int=0,             # Keras's own verbosity (a line per epoch); `progress` gives one bar instead
         jobs:int=None,             # processes computing the augmented copies (`spec.train.variants`)
-        progress:bool=False,       # progress bar for the augmented copies on stderr
+        progress:bool=False,       # progress bars on stderr: the augmented copies, then the epochs (`EpochProgress`)
         fusion:dict=None,          # {'alone': Fusion, 'adapted': Fusion} to store; None: the spec's
        ) -> tuple[ModelBundle, dict]: # (trained model with its metadata, Keras history)
     "Train `spec` on `train`, reproducibly."
@@ -301,6 +312,7 @@ def fit(spec:ModelSpec,           # what to train
                                n_classes=len(labels), training=False, flat=spec.flat)
         callbacks.append(_KeepBest())
         if patience: callbacks.append(keras.callbacks.EarlyStopping(patience=patience))
+    if progress: callbacks.append(EpochProgress(spec.train.epochs))
     hist = model.fit(data, validation_data=val_data, epochs=spec.train.epochs, callbacks=callbacks, verbose=verbose)
     n, k = len(store), 1 + len(data.copies)          # clean clips; and with their channel copies
     w = speaker_weights(train.speaker, cap=spec.train.speaker_cap)
@@ -354,12 +366,7 @@ class ModelBundle:
             if part is not None: (path/f'.{name}.json.tmp').write_text(json.dumps(part.to_dict())); os.replace(path/f'.{name}.json.tmp', f)
             elif f.exists(): f.unlink()
             heads[f'{name}_sha256'] = _sha256(f) if part is not None else None
-        try:                                   # the network as ONNX too, for prediction without Keras (12_deploy)
-            from ser_nb.deploy import save_onnx
-            save_onnx(self.model, path/'model.onnx'); onnx_sha = _sha256(path/'model.onnx')
-        except (ImportError, ValueError):      # onnx not installed, or a network the exporter does not handle (seed_cnn)
-            onnx_sha = None
-            if (path/'model.onnx').exists(): (path/'model.onnx').unlink()
+        (path/'model.onnx').unlink(missing_ok=True)   # an earlier export is not this network's; 12_deploy's save_bundle writes one
         meta = dict(format=BUNDLE_FORMAT, ser_nb_version=self.version, model=self.spec.name, labels=list(self.labels),
                     sample_rate=self.features.sr, features=self.features.to_dict(), train=asdict(self.spec.train),
                     train_speakers=sorted(self.train_speakers), seed=self.seed,
@@ -367,7 +374,7 @@ class ModelBundle:
                     stats_weight=self.spec.stats_weight, adapt_weight=self.spec.adapt_weight if self.context_head is not None else 0.0,
                     encoder=self.encoder.key if self.encoder is not None else None,
                     fusion={p: f.to_dict() for p, f in self.fusion.items()},
-                    onnx_sha256=onnx_sha)
+                    onnx_sha256=None)
         (path/'.bundle.json.tmp').write_text(json.dumps(meta, indent=1)); os.replace(path/'.bundle.json.tmp', path/'bundle.json')
         return path
 
@@ -455,8 +462,7 @@ def train(df:pd.DataFrame,             # labelled clips (from `load_corpus`)
     df, skipped = usable_clips(df, cache=cache, jobs=jobs, progress=progress)
     labels = corpus_labels(df)
     if len(labels) < 2: raise ModelError(f"training needs at least two emotions, found {labels}")
-    bundle, hist = fit(spec, df, cache=cache, labels=labels, seed=seed, verbose=2 if progress else 0, jobs=jobs,
-                       progress=progress)
+    bundle, hist = fit(spec, df, cache=cache, labels=labels, seed=seed, jobs=jobs, progress=progress)
     return bundle, hist, skipped
 
 # %% ../nbs/05_model.ipynb #15b9ce9d

@@ -26,7 +26,7 @@ from tqdm.auto import tqdm
 # %% auto #0
 __all__ = ['ReportError', 'tiny_notebook', 'png_output', 'notebook_order', 'ApiDoc', 'doc_from_source', 'doc_from_object',
            'doc_html', 'quarto_options', 'split_title_cell', 'drop_widget_outputs', 'quarto_link_attributes',
-           'hide_nbdev_cells', 'strip_directive_lines', 'source_details', 'add_api_docs', 'image_alt_text',
+           'hide_nbdev_cells', 'strip_directive_lines', 'source_details', 'fold_code', 'add_api_docs', 'image_alt_text',
            'process_notebook', 'offline_html', 'embed_local_images', 'notebook_body', 'site_css', 'page_toc',
            'heading_slug', 'slug_headings', 'page_ids', 'resolve_anchors', 'Page', 'page_html', 'default_nbs_path',
            'api_index', 'link_api_names', 'notebook_links', 'link_chapter_names', 'render_site', 'remote_references',
@@ -332,14 +332,36 @@ def _defined_names(source) -> list:
 
 def source_details(source:str, # code of an exported cell
                    names:list=(), # the public names it defines, for the label; default: what the code defines
+                   *, label:str=None, # the summary instead, e.g. 'Source'
+                   opened:bool=False, # start opened
                   ) -> str:       # one line of HTML: a folded, highlighted copy of `source`
     "A `<details>` block that shows `source` when opened, labelled with the names it defines."
     code = highlight(source.strip('\n'), PythonLexer(), HtmlFormatter(cssclass='highlight')).strip()
-    names = list(names) or _defined_names(source)
-    shown = names[:4] + ([f'{len(names)-4} more'] if len(names) > 4 else [])
-    label = 'Source' + (f": {', '.join(shown)}" if shown else '')
+    if label is None:
+        names = list(names) or _defined_names(source)
+        shown = names[:4] + ([f'{len(names)-4} more'] if len(names) > 4 else [])
+        label = 'Source' + (f": {', '.join(shown)}" if shown else '')
     # one line (newlines as &#10;), so that the markdown renderer passes the block through untouched
-    return f'<details class="api-source"><summary>{_esc(label)}</summary>' + code.replace('\n', '&#10;') + '</details>'
+    return (f'<details class="api-source"{" open" if opened else ""}><summary>{_esc(label)}</summary>'
+            + code.replace('\n', '&#10;') + '</details>')
+
+class fold_code:
+    "nbdev processor: Quarto's `#| code-fold: true` (or `show`, opened): the cell's code in a `<details>` before its outputs."
+    def __init__(self, nb): self.nb = nb
+    def begin(self):
+        cells = []
+        for cell in self.nb.cells:
+            fold = _opt(cell, 'code-fold') if cell.cell_type == 'code' and cell.get('directives_') else ''
+            tags = cell.metadata.get('tags', []) if fold in ('true', 'show') and cell.get('source') is not None else ['remove_input']
+            if 'remove_input' not in tags:             # not `echo: false` (nothing to fold) nor dropped
+                summary = (cell.directives_.get('code-summary:') or cell.directives_.get('code-summary') or ['Source'])
+                summary = ' '.join(map(str, summary)) if isinstance(summary, (list, tuple)) else str(summary)
+                cells.append(mk_cell(source_details(_re_directive_line.sub('', cell.source), label=summary.strip('"\''),
+                                                    opened=fold == 'show'), 'markdown', metadata={'code_fold': True}))
+                cell.metadata.setdefault('tags', []).append('remove_input')
+            cells.append(cell)
+        self.nb.cells = cells
+    def __call__(self, cell): pass
 
 class add_api_docs:
     "nbdev processor: after each exported cell, an HTML cell documenting its public functions and classes."
@@ -391,7 +413,7 @@ class image_alt_text:
         prose, n = '', 0
         page = (getattr(self.nb, 'frontmatter_', None) or {}).get('title', 'this page')
         for cell in self.nb.cells:
-            if cell.cell_type == 'markdown' and not (cell.metadata.get('api_doc') or cell.metadata.get('api_source')):
+            if cell.cell_type == 'markdown' and not (cell.metadata.get('api_doc') or cell.metadata.get('api_source') or cell.metadata.get('code_fold')):
                 prose = _first_sentence(cell.source) or prose
             if cell.cell_type != 'code': continue
             imgs = [o for o in cell.get('outputs', []) if any(k.startswith('image/') for k in (o.get('data') or {}))]
@@ -405,7 +427,7 @@ class image_alt_text:
 
 def _nbdev_procs(lib, live, docs, fold=True):
     procs = [split_title_cell, FrontmatterProc, populate_language, strip_ansi, hide_line, filter_stream_, rm_header_dash,
-             hide_, clean_magics, strip_hidden_metadata, quarto_options, drop_widget_outputs, quarto_link_attributes]
+             hide_, clean_magics, strip_hidden_metadata, quarto_options, fold_code, drop_widget_outputs, quarto_link_attributes]
     if docs: procs.append(type('add_api_docs', (add_api_docs,), dict(lib=lib, live=live, fold=fold)))
     return procs + [hide_nbdev_cells, strip_directive_lines, image_alt_text]
 
@@ -835,6 +857,9 @@ def _quiet_logger(name:str, level:int=logging.ERROR):
     finally: log.setLevel(old)
 
 _TIMED_OUT = 'CellTimeoutError'
+# A kernel's own tornado logger writes to our stderr (ipykernel gives it a handler on the real stderr): its sockets
+# closing at shutdown warn `Got events for closed stream`. The kernel starts with tornado's warnings off; its errors stay.
+_KERNEL_QUIET = "import logging; logging.getLogger('tornado').setLevel(logging.ERROR)"
 _quiet_log = logging.getLogger('ser_nb.report.kernel')
 _quiet_log.addHandler(logging.NullHandler()); _quiet_log.propagate = False
 
@@ -846,7 +871,7 @@ def _run_one(nb, p:Path, cwd, timeout, cell_timeout):
     # down: shutting down a kernel that is still running a cell makes it print a ZMQError traceback on our stderr.
     # nbclient's own 'Timeout waiting for execute reply' log line goes to a silent logger: we report it ourselves.
     ep = ExecutePreprocessor(timeout_func=limit, kernel_name=nb.metadata.get('kernelspec', {}).get('name', 'python3'),
-                             extra_arguments=['--IPKernelApp.log_level=CRITICAL'], interrupt_on_timeout=True,
+                             extra_arguments=['--IPKernelApp.log_level=CRITICAL', f'--IPKernelApp.exec_lines={_KERNEL_QUIET}'], interrupt_on_timeout=True,
                              error_on_timeout={'ename': _TIMED_OUT, 'evalue': 'the cell ran out of time', 'traceback': []},
                              log=_quiet_log)
     ep.preprocess(nb, {'metadata': {'path': str(cwd or p.parent)}})
