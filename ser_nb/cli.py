@@ -179,7 +179,7 @@ def cmd_train(args) -> int:
     with contextlib.redirect_stdout(sys.stderr):     # Keras prints progress on stdout
         bundle, hist, skipped = train(df, model=args.model, cache_root=args.cache, seed=args.seed, epochs=args.epochs,
                                       jobs=args.jobs, progress=not args.quiet)
-    bundle.save(args.out)
+    from ser_nb.deploy import save_bundle; save_bundle(bundle, args.out)   # the Keras bundle and its network as model.onnx
     _report_errors(skipped)
     print(f"ser: model saved to {args.out} ({len(bundle.labels)} emotions, {len(hist['loss'])} epochs, "
           f"final training accuracy {hist['accuracy'][-1]:.3f})", file=sys.stderr)
@@ -459,9 +459,9 @@ def cmd_export(args) -> int:
     try: import onnx  # noqa: F401  (the exporter needs it; onnxruntime alone only runs the file)
     except ImportError: return _fail("exporting needs the onnx package: pip install 'ser_nb[export]'")
     bundle = load_bundle(args.model)
-    from ser_nb.deploy import onnx_model
+    from ser_nb.deploy import onnx_model, save_bundle
     onnx_model(bundle.model)                       # refuses (ValueError, one line) a network it cannot write faithfully
-    bundle.save(args.model)                        # rewrites the bundle with model.onnx and its SHA-256 in bundle.json
+    save_bundle(bundle, args.model)                # rewrites the bundle with model.onnx and its SHA-256 in bundle.json
     f = Path(args.model)/'model.onnx'
     print(f)
     print(f"ser: {f}: input 'logmel' (batch, {bundle.features.n_features} mel bands, {bundle.spec.train.frames} frames, 1), "
@@ -525,6 +525,7 @@ def cmd_all(args) -> int:
     _remember(sources)
     out = Path(args.out); out.mkdir(parents=True, exist_ok=True)
     from ser_nb.model import train, DEFAULT_MODEL
+    from ser_nb.deploy import save_bundle
     train_df, test_df = speaker_split(df, test_size=0.2, seed=args.seed)
     print(f"ser: 1/3 held-out check: training on {train_df.speaker.nunique()} speakers, testing on "
           f"{test_df.speaker.nunique()} others ({', '.join(sorted(test_df.speaker.unique()))})", file=sys.stderr)
@@ -534,7 +535,7 @@ def cmd_all(args) -> int:
         from ser_nb.results import evaluate_corpora
         res = evaluate_corpora(held, test_df, cache_root=args.cache, jobs=args.jobs)
     res['test_speakers'] = sorted(test_df.speaker.unique())
-    held.save(out/f'{args.model}_heldout')
+    save_bundle(held, out/f'{args.model}_heldout')
     (out/'heldout.json').write_text(json.dumps(res, indent=1))
     print(f"ser: held-out speakers: accuracy {res['accuracy']:.3f}, UAR {res['uar']:.3f}, macro-F1 {res['macro_f1']:.3f} "
           f"({res['n']} clips) -> {out/'heldout.json'}", file=sys.stderr)
@@ -542,7 +543,7 @@ def cmd_all(args) -> int:
     with contextlib.redirect_stdout(sys.stderr):
         bundle, _, skipped = train(df, model=args.model, cache_root=args.cache, seed=args.seed, epochs=args.epochs,
                                    jobs=args.jobs, progress=not args.quiet)
-    bundle.save(out/args.model)
+    save_bundle(bundle, out/args.model)
     _report_errors(skipped)
     print(f"ser: model saved to {out/args.model}", file=sys.stderr)
     if not args.no_report:

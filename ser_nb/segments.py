@@ -16,8 +16,8 @@ from .data import AudioError, _check_file, _quiet_decoder, _open_reason, _riff_d
 __all__ = ['Segment', 'SegmentEmotion', 'CLIP_SECONDS', 'SpeechShare', 'resample_blocks', 'audio_blocks', 'SegmentSettings',
            'FrameLevels', 'Segmenter', 'speech_segments', 'speech_like', 'noise', 'with_pauses', 'boundary_errors',
            'owners', 'segment_emotions', 'recording_context', 'microphone_blocks', 'speech_share', 'predict_file',
-           'compilation_cache', 'lean_imports', 'plot_timeline', 'recording_figure', 'recording_widget',
-           'recording_from_clips']
+           'compilation_cache', 'lean_imports', 'plot_timeline', 'recording_figure', 'figure_png', 'ink',
+           'recording_widget', 'recording_from_clips']
 
 # %% ../nbs/07_segments.ipynb #1c213198
 def _mono(x) -> np.ndarray:
@@ -455,8 +455,9 @@ def plot_timeline(y:np.ndarray,        # the recording, mono
         ax.fill_between([s.start, s.end], lo, lo + (hi - lo)*s.probabilities[s.emotion], color=pal[s.emotion], alpha=0.75, lw=0)
     ax.fill_between(np.arange(len(env))*step/sr, -env, env, color='k', lw=0)
     for a, b, e in truth or []: ax.broken_barh([(a, b - a)], (-1.9, 0.5), color=pal[e])
-    ax.set(xlim=(0, len(y)/sr), ylim=(-2, 1.05), xlabel='time (s)', ylabel='emotion', yticks=[-1.65, 0],
-           yticklabels=['true', 'predicted'], title='Emotion of each stretch of speech')
+    rows = dict(yticks=[-1.65, 0], yticklabels=['true', 'predicted'], ylim=(-2, 1.05)) if truth else \
+           dict(yticks=[0], yticklabels=['predicted'], ylim=(-1.2, 1.05))            # no truth: no empty "true" row
+    ax.set(xlim=(0, len(y)/sr), xlabel='time (s)', ylabel='emotion', title='Emotion of each stretch of speech', **rows)
     ax.legend(handles=[Patch(color=pal[l], label=l) for l in pal if l in used], title='emotion', frameon=False,
               loc='upper left', bbox_to_anchor=(1.08, 1))
     prob = ax.secondary_yaxis('right', functions=(lambda y: (y - lo)/(hi - lo), lambda q: lo + q*(hi - lo)))
@@ -489,30 +490,55 @@ def recording_figure(bundle,                    # a loaded model bundle (e.g. `l
     return fig, (f"{Path(path).name} ({seconds:.1f} s): {len(segs)} stretches of speech; share of speech time: "
                  + ', '.join(f"{e} {v:.0%}" for e, v in share.items()) if len(segs) else f"{Path(path).name}: no speech found")
 
+def figure_png(fig,            # a matplotlib figure
+               *, dpi:int=100,  # resolution
+              ) -> bytes:       # PNG bytes, drawn by Agg on a white background
+    "A figure as PNG bytes, drawn now: what the widget shows, independent of the notebook's inline backend."
+    import io
+    buf = io.BytesIO()
+    fig.savefig(buf, format='png', dpi=dpi, bbox_inches='tight', facecolor='white')
+    return buf.getvalue()
+
+def ink(png:bytes) -> tuple[float, float]: # (share of pixels that are not white, share that are coloured)
+    "How much a PNG image shows: a blank figure has neither ink nor colour."
+    import io, matplotlib.image as mpimg
+    rgb = mpimg.imread(io.BytesIO(png), format='png')[..., :3]
+    return float((rgb.mean(-1) < 0.9).mean()), float((rgb.max(-1) - rgb.min(-1) > 0.2).mean())
+
 def recording_widget(bundle,                     # a loaded model bundle
                      *, adapt:bool=True,          # long recordings: judge each stretch in the context of the recording
                     ):                            # an ipywidgets VBox; `.show(path)` does what an upload does
     "Upload a recording in JupyterLab and see what the model hears in it (`recording_figure`)."
-    import ipywidgets as W, tempfile, matplotlib.pyplot as plt
-    from IPython.display import display
-    up = W.FileUpload(accept='.wav,.flac,.ogg,.mp3,audio/*', multiple=False, description='your recording')
-    out, note = W.Output(), W.HTML('WAV, FLAC or OGG, any sample rate, mono or stereo; nothing leaves this machine.')
-    box = W.VBox([W.HBox([up, note]), out])
-    def show(path):
-        out.clear_output()
-        try: fig, line = recording_figure(bundle, path, adapt=adapt)
-        except (AudioError, ValueError, OSError) as e:
-            with out: print(e)
-            return None
-        with out: print(line); display(fig)
-        plt.close(fig)
+    import ipywidgets as W, tempfile, html, shutil, matplotlib.pyplot as plt
+    from ser_nb.viz import stored_line
+    up = W.FileUpload(accept='.wav,.flac,.ogg,.mp3,audio/*', multiple=False, description='upload a recording',
+                      layout=W.Layout(width='auto', min_width='190px'))
+    note = W.HTML('WAV, FLAC or OGG, any sample rate, mono or stereo; nothing leaves this machine.')
+    said, picture = W.HTML(), W.Image(format='png', layout=W.Layout(max_width='100%', height='auto', display='none'))
+    box = stored_line(W.VBox([W.HBox([up, note]), said, picture]),
+                      'Upload box: run this cell in JupyterLab to see what the model hears in a recording of yours')
+    def show(path, *, where:str=None):           # where: a temporary folder to leave out of what is said
+        "What an upload does for `path`: its line, any warning under it, and its figure; returns the line (None: failed)."
+        tidy = (lambda s: s.replace(where + os.sep, '')) if where else str
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            try: fig, line = recording_figure(bundle, path, adapt=adapt)
+            except (AudioError, ValueError, OSError) as e: fig, line = None, None; caught.append(warnings.WarningMessage(e, None, '', 0))
+        notes = [tidy(str(w.message)) for w in caught]
+        said.value = ''.join([f'<b>{html.escape(line)}</b>' if line else '', *(f'<br>{html.escape(n)}' for n in notes)])
+        if fig is not None: picture.value = figure_png(fig); plt.close(fig)
+        picture.layout.display = None if fig is not None else 'none'
         return line
     def uploaded(change):
-        for f in change['new']:
-            with tempfile.NamedTemporaryFile(suffix=Path(f['name']).suffix, delete=False) as t: t.write(bytes(f['content']))
-            show(t.name)
+        for f in change['new']:                  # the reader's file name, in a folder of its own, removed after
+            where = tempfile.mkdtemp(prefix='ser_upload_')
+            try:
+                p = Path(where)/Path(f['name']).name
+                p.write_bytes(bytes(f['content']))
+                show(p, where=where)
+            finally: shutil.rmtree(where, ignore_errors=True)
     up.observe(uploaded, names='value')
-    box.show, box.upload, box.output = show, up, out
+    box.show, box.upload, box.said, box.picture = show, up, said, picture
     return box
 
 # %% ../nbs/07_segments.ipynb #0f224b53

@@ -16,7 +16,7 @@ from .eda import check_clips, emotion_palette, corpus_order
 # %% auto #0
 __all__ = ['PEAK_DB', 'FILTERS', 'quiet_canvas', 'waveplot', 'stft_db', 'spectrogram_plot', 'mel_db', 'mel_plot', 'mel_grid',
            'player', 'player_table', 'gallery_clips', 'gallery_clips_per_corpus', 'emotion_gallery', 'clip_choices',
-           'clip_figure', 'explorer', 'explorer_snapshot']
+           'clip_figure', 'stored_line', 'explorer', 'explorer_snapshot']
 
 # %% ../nbs/02_audio_viz.ipynb #8537493d
 #| include: false
@@ -276,15 +276,26 @@ def clip_figure(clip:pd.Series,     # one clip row: path, emotion, speaker
     y, _ = load_audio(clip.path, sr=sr)
     if fig is None: fig = plt.figure(figsize=(10, 5))
     fig.clear()
-    with quiet_canvas(fig):
-        wa, sa = fig.subplots(2, 1, sharex=True, gridspec_kw=dict(height_ratios=(1, 1.6)))
+    with quiet_canvas(fig):                  # the colour bar has a column of its own, so both panels are equally wide
+        g = fig.add_gridspec(2, 2, height_ratios=(1, 1.6), width_ratios=(1, 0.025), hspace=0.08, wspace=0.03)
+        wa = fig.add_subplot(g[0, 0]); sa = fig.add_subplot(g[1, 0], sharex=wa); cb = fig.add_subplot(g[1, 1])
         labels = ', '.join(str(clip[k]) for k in ('emotion', 'intensity', 'speaker') if k in clip and pd.notna(clip[k]))
         waveplot(y, sr=sr, ax=wa, title=f"{labels}: {Path(clip.path).name}",
                  color=emotion_palette([clip.emotion]).get(clip.emotion))
-        wa.set_xlabel('')
-        spectrogram_plot(y, sr=sr, ax=sa)
-    fig.tight_layout()
+        wa.set_xlabel(''); wa.tick_params(labelbottom=False)
+        spectrogram_plot(y, sr=sr, ax=sa, colorbar=False)
+        fig.colorbar(sa.collections[0], cax=cb, format='%+2.0f dB', label=PEAK_DB)
     return fig
+
+# %% ../nbs/02_audio_viz.ipynb #e19535c8
+#| include: false
+def stored_line(widget,     # an ipywidgets widget
+                line:str,   # what a saved notebook shows in its place until the cell runs (at most 110 characters)
+               ):           # the same widget
+    "`widget`, whose text in a saved notebook is `line`, not `VBox(children=(HBox(…`."
+    if len(line) > 110: raise ValueError(f"stored_line: {len(line)} characters; ipywidgets cuts the text at 110")
+    widget.__class__ = type(type(widget).__name__, (type(widget),), {'__repr__': lambda self: line})
+    return widget
 
 # %% ../nbs/02_audio_viz.ipynb #7cf86946
 #| include: false
@@ -305,7 +316,8 @@ def explorer(df:pd.DataFrame,   # clip table (as from `load_corpus`)
                            layout=W.Layout(width='220px')) for k in FILTERS}
     take = W.IntSlider(1, min=1, max=1, description='clip', continuous_update=False)   # numbered from 1, as "3 of 100"
     info, out = W.HTML(), W.Output()
-    box = W.VBox([W.HBox(list(drops.values())), W.HBox([take, info]), out])
+    box = stored_line(W.VBox([W.HBox(list(drops.values())), W.HBox([take, info]), out]),
+                      'Clip explorer: run this cell to choose and play any clip (below: a picture of one setting)')
     box.selected, box.figure = None, None
 
     def update(corpus=None, emotion=None, speaker=None, intensity=None, take_index=0):
@@ -358,17 +370,15 @@ def _select(name, options, value):
 
 def explorer_snapshot(box,           # an `explorer`, set to the clip to show
                       *, dpi:int=80,  # resolution of the embedded figure
-                     ) -> HTML:      # its controls (as set), the figure they drew and a player, without a kernel
+                     ) -> list:      # [controls as HTML, the figure as a JPEG image, a player]: display them in turn
     "A static picture of `explorer` for pages without a kernel: its controls as set, its figure and a player."
+    from IPython.display import Image
     c = box.controls
     head = ''.join(_select(k, c[k].options, c[k].value) for k in FILTERS)
     head += (f'<br><label>clip <input type="range" min="1" max="{c["clip"].max}" value="{c["clip"].value}" disabled></label> '
              f'{box.info.value}')
-    if box.selected is None: return HTML(f'<div class="explorer-snapshot">{head}</div>')
-    buf = io.BytesIO()
+    if box.selected is None: return [HTML(f'<div class="explorer-snapshot">{head}</div>')]
+    buf = io.BytesIO()                     # an image output, not an <img> in HTML: JupyterLab strips those until trusted
     box.figure.savefig(buf, format='jpeg', dpi=dpi, bbox_inches='tight', pil_kwargs=dict(quality=80))
-    name = Path(box.selected.path).name
-    img = (f'<img src="data:image/jpeg;base64,{base64.b64encode(buf.getvalue()).decode()}" '
-           f'alt="waveform and spectrogram of {html.escape(name)}" style="max-width:100%">')
-    audio = player(load_audio(box.selected.path, sr=box.sr)[0], sr=box.sr)._repr_html_().replace('\n', ' ')
-    return HTML(f'<div class="explorer-snapshot" style="border:1px solid #ccc;padding:8px">{head}<br>{img}<br>{audio}</div>')
+    return [HTML(f'<div class="explorer-snapshot">{head}</div>'), Image(buf.getvalue(), format='jpeg'),
+            player(load_audio(box.selected.path, sr=box.sr)[0], sr=box.sr)]
