@@ -20,7 +20,7 @@ from .model import (ModelBundle, ModelError, model_spec, fit, usable_clips, pred
 # %% auto #0
 __all__ = ['CONDITIONS', 'scores', 'calibration', 'evaluate', 'degrade', 'condition_cache', 'extract_degraded', 'cross_validate',
            'summary', 'evaluate_corpora', 'leave_one_corpus_out', 'stored_run', 'plot_history', 'plot_confusion',
-           'report_table', 'plot_speakers', 'plot_reliability', 'random_split_scores']
+           'report_table', 'plot_speakers', 'plot_reliability', 'smallest_text_px', 'random_split_scores']
 
 # %% ../nbs/06_results.ipynb #1929072c
 def scores(y_true, y_pred,       # true and predicted labels (names)
@@ -387,6 +387,18 @@ def plot_reliability(tables:dict,   # {name: a reliability table from `calibrati
     ax.set(xlim=(0, 1), ylim=(0, 1), xlabel='confidence (mean of the bin)', ylabel='accuracy of the bin', title=title)
     ax.legend(loc='upper left', fontsize=8)
     return ax
+
+# %% ../nbs/06_results.ipynb #61bd2bf6
+def smallest_text_px(fig,                  # a matplotlib figure, drawn
+                     *, page_px:int=1068,  # width it is shown at (the site's content column)
+                     dpi:float=100,        # resolution it is saved at
+                    ) -> float:            # height in screen pixels of its smallest text
+    "How high the smallest text of `fig` is once the figure is scaled to the page."
+    from matplotlib.text import Text
+    fig.canvas.draw()
+    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    if not sizes: raise ValueError("smallest_text_px: the figure has no text")
+    return min(sizes)*dpi/72*min(1.0, page_px/(fig.get_figwidth()*dpi))
 
 # %% ../nbs/06_results.ipynb #6a675eae
 def random_split_scores(df:pd.DataFrame, *, model:str='seed_cnn', seeds=(0, 1, 2), cache_root=None,

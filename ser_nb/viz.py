@@ -287,7 +287,7 @@ def clip_figure(clip:pd.Series,     # one clip row: path, emotion, speaker
         fig.colorbar(sa.collections[0], cax=cb, format='%+2.0f dB', label=PEAK_DB)
     return fig
 
-# %% ../nbs/02_audio_viz.ipynb #e19535c8
+# %% ../nbs/02_audio_viz.ipynb #6cb32c7c
 #| include: false
 def stored_line(widget,     # an ipywidgets widget
                 line:str,   # what a saved notebook shows in its place until the cell runs (at most 110 characters)
