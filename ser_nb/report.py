@@ -30,8 +30,8 @@ __all__ = ['ReportError', 'tiny_notebook', 'png_output', 'notebook_order', 'ApiD
            'process_notebook', 'offline_html', 'embed_local_images', 'notebook_body', 'site_css', 'page_toc',
            'heading_slug', 'slug_headings', 'page_ids', 'resolve_anchors', 'Page', 'page_html', 'default_nbs_path',
            'api_index', 'link_api_names', 'notebook_links', 'link_chapter_names', 'render_site', 'remote_references',
-           'strip_ansi_text', 'notebook_markdown', 'render_readme', 'execute_notebooks', 'numbered_notebooks',
-           'build_report']
+           'strip_ansi_text', 'notebook_markdown', 'render_readme', 'lab_metadata', 'lab_ready', 'execute_notebooks',
+           'numbered_notebooks', 'build_report']
 
 # %% ../nbs/09_report.ipynb #619f67bc
 class ReportError(ValueError):
@@ -827,6 +827,35 @@ def render_readme(*, nbs_path:str|Path|None=None, # notebook folder; default: th
         return m.group(1) + (Path(os.path.relpath(f.resolve(), dest.parent.resolve())).as_posix() if f.is_file() else m.group(2))
     dest.write_text(re.sub(r'(\]\()([^)#/:\s]+\.ipynb)', _rel, md), encoding='utf-8')
     return dest
+
+# %% ../nbs/09_report.ipynb #e84341df
+def lab_metadata() -> dict: # {'kernelspec': ..., 'language_info': ...}
+    "The notebook metadata JupyterLab writes when it starts this Python's ipykernel."
+    from ipykernel.ipkernel import IPythonKernel
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+    try: display = KernelSpecManager().get_kernel_spec('python3').display_name
+    except NoSuchKernel: display = 'Python 3 (ipykernel)'          # what ipykernel installs
+    return dict(kernelspec=dict(display_name=display, language='python', name='python3'),
+                language_info=dict(IPythonKernel.language_info))
+
+def _same(have:dict, want:dict) -> bool:
+    "Metadata JupyterLab would leave as it is (the Python version aside: it is the reader's)."
+    drop = lambda md: {**md, 'language_info': {k: v for k, v in (md.get('language_info') or {}).items() if k != 'version'}}
+    return all(drop(have).get(k) == drop(want).get(k) for k in want)
+
+def lab_ready(nbs_path:str|Path=None, # notebook folder; default: the nbdev project's `nbs`
+              *, fix:bool=False,     # rewrite the metadata of those that lack it
+             ) -> list:              # the notebooks JupyterLab would modify on opening (before any fix)
+    "The notebooks whose metadata JupyterLab would rewrite on opening them; with `fix`, rewritten as it would."
+    from execnb.nbio import read_nb, write_nb
+    nbs_path = Path(nbs_path) if nbs_path else default_nbs_path()
+    want, off = lab_metadata(), []
+    for p in sorted(Path(nbs_path).glob('*.ipynb')):
+        nb = read_nb(p)
+        if _same(nb.get('metadata', {}), want): continue
+        off.append(p)
+        if fix: nb['metadata'] = {**nb.get('metadata', {}), **want}; write_nb(nb, p)
+    return off
 
 # %% ../nbs/09_report.ipynb #147e7972
 @contextlib.contextmanager

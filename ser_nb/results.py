@@ -388,7 +388,7 @@ def plot_reliability(tables:dict,   # {name: a reliability table from `calibrati
     ax.legend(loc='upper left', fontsize=8)
     return ax
 
-# %% ../nbs/06_results.ipynb #61bd2bf6
+# %% ../nbs/06_results.ipynb #ebee68ec
 def smallest_text_px(fig,                  # a matplotlib figure, drawn
                      *, page_px:int=1068,  # width it is shown at (the site's content column)
                      dpi:float=100,        # resolution it is saved at
