@@ -15,9 +15,9 @@ from .data import AudioError, _check_file, _quiet_decoder, _open_reason, _riff_d
 # %% auto #0
 __all__ = ['Segment', 'SegmentEmotion', 'CLIP_SECONDS', 'SpeechShare', 'resample_blocks', 'audio_blocks', 'SegmentSettings',
            'FrameLevels', 'Segmenter', 'speech_segments', 'speech_like', 'noise', 'with_pauses', 'boundary_errors',
-           'owners', 'segment_emotions', 'recording_context', 'microphone_blocks', 'speech_share', 'predict_file',
-           'compilation_cache', 'lean_imports', 'plot_timeline', 'recording_figure', 'figure_png', 'ink',
-           'recording_widget', 'recording_from_clips']
+           'owners', 'segment_emotions', 'recording_context', 'LiveSession', 'InputDeviceError', 'microphone_blocks',
+           'paced_blocks', 'speech_share', 'predict_file', 'compilation_cache', 'lean_imports', 'plot_timeline',
+           'recording_figure', 'figure_png', 'ink', 'recording_widget', 'recording_from_clips']
 
 # %% ../nbs/07_segments.ipynb #1c213198
 def _mono(x) -> np.ndarray:
@@ -307,7 +307,7 @@ def segment_emotions(bundle,                  # a loaded model bundle (`ser_nb.m
                      adapt:bool=False,         # predict in the context of the recording (a file: two passes; a stream: as it goes)
                     ) -> Iterator[SegmentEmotion]: # (start, end, emotion, probabilities) per stretch of speech
     "Emotion of each stretch of speech in a recording or a live stream, as it is found; memory bounded at any length."
-    from ser_nb.infer import Context, can_adapt, MIN_CONTEXT_SECONDS, MIN_CONTEXT_CLIPS
+    from ser_nb.infer import can_adapt, MIN_CONTEXT_SECONDS, MIN_CONTEXT_CLIPS
     target, context, grow = bundle.features.sr, None, False
     if adapt and not can_adapt(bundle):
         warnings.warn(f"model {bundle.spec.name} cannot adapt (it has no context head): each stretch predicted on its own")
@@ -318,12 +318,14 @@ def segment_emotions(bundle,                  # a loaded model bundle (`ser_nb.m
                           f"too little to adapt to (needs {MIN_CONTEXT_SECONDS:g} s in {MIN_CONTEXT_CLIPS}): each stretch "
                           "predicted on its own")
             context = None
-    elif adapt: context, grow = Context(), True
-    if isinstance(source, (str, Path)):
-        blocks, batch_size = audio_blocks(source, sr=target, block_seconds=block_seconds), batch_size or 16
-    else:
+    if not isinstance(source, (str, Path)):          # a stream: pushed block by block through a live session
         if sr is None: raise ValueError("a stream of blocks needs its sample rate: segment_emotions(bundle, blocks, sr=...)")
-        blocks, batch_size = resample_blocks(source, sr=sr, target_sr=target), batch_size or 1
+        live = LiveSession(bundle, sr=sr, adapt=adapt, settings=settings, batch_size=batch_size or 1)
+        try:
+            for x in source: yield from live.push(x)
+        except AudioError: yield from live.finish(); raise
+        yield from live.finish(); return
+    blocks, batch_size = audio_blocks(source, sr=target, block_seconds=block_seconds), batch_size or 16
     seg, pending, error = Segmenter(sr=target, settings=settings), [], None
     try:
         for y in blocks:
@@ -353,21 +355,93 @@ def recording_context(bundle,                 # a loaded model bundle
     add(pending + seg.finish())
     return context
 
+# %% ../nbs/07_segments.ipynb #41ca40bc
+class LiveSession:
+    "Blocks pushed as they arrive; each stretch of speech comes back with its emotion as soon as it ends; the audio kept."
+    def __init__(self, bundle,                      # a loaded model bundle
+                 *, sr:int,                          # the blocks' sample rate
+                 adapt:bool=False,                   # judge in the context of the speech so far, once there is enough
+                 settings:SegmentSettings=SegmentSettings(), # how speech is found and cut
+                 batch_size:int=1,                   # stretches per network call
+                 out:str|Path=None,                  # keep the audio as this WAV (16-bit, at `sr`)
+                ):
+        from ser_nb.infer import Context, can_adapt
+        self.bundle, self.sr, self.batch_size, self.target = bundle, sr, batch_size, bundle.features.sr
+        self.context = Context() if adapt and can_adapt(bundle) else None
+        self.seg = Segmenter(sr=self.target, settings=settings)
+        self.rs = soxr.ResampleStream(sr, self.target, 1, dtype='float32', quality='HQ') if sr != self.target else None
+        self.wav = sf.SoundFile(str(out), 'w', samplerate=sr, channels=1, subtype='PCM_16') if out else None
+        self.pending, self.found, self.samples, self.done = [], [], 0, False
+
+    seconds = property(lambda self: self.samples/self.sr, doc="Seconds of audio pushed so far.")
+    adapted = property(lambda self: self.context is not None and self.context.enough, doc="Judging in the speaker's context yet?")
+    share = property(lambda self: speech_share(self.found), doc="Each emotion's share of the speech time so far.")
+
+    def push(self, x) -> list:    # the `SegmentEmotion`s of the stretches this block ended
+        "Take one block, (frames,) or (frames, channels); return the stretches it ended, each with its emotion."
+        y = _mono(x)
+        if not np.isfinite(y).all(): raise AudioError(f"stream: {int((~np.isfinite(y)).sum())} samples are NaN or infinite")
+        if self.wav is not None: self.wav.write(y); self.wav.flush()
+        self.samples += len(y)
+        if self.rs is not None: y = self.rs.resample_chunk(y)
+        if len(y): self.pending += self.seg.push(y)
+        return self._judge(len(self.pending) >= self.batch_size)
+
+    def finish(self) -> list:     # the stretch that was under way, if any
+        "The end of the stream: what was under way, judged; the WAV closed. Once."
+        if self.done: return []
+        self.done = True
+        if self.rs is not None and len(tail := self.rs.resample_chunk(np.zeros(0, np.float32), last=True)):
+            self.pending += self.seg.push(tail)
+        self.pending += self.seg.finish()
+        if self.wav is not None: self.wav.close()
+        return self._judge(True)
+
+    def _judge(self, now:bool) -> list:
+        if not (now and self.pending): return []
+        new = list(_predicted(self.bundle, self.pending, self.batch_size, self.context, grow=self.context is not None))
+        self.pending, self.found = [], self.found + new
+        return new
+
 # %% ../nbs/07_segments.ipynb #0cf91bab
+class InputDeviceError(OSError):
+    "No input device, or one that stopped delivering audio."
+
 def microphone_blocks(*, sr:int=16000,          # sample rate asked of the device
                       block_seconds:float=0.5,   # seconds per block
                       device=None,               # sounddevice's device name or number; None: the default input
+                      patience:float=None,       # seconds without a block before the device counts as lost (default 4 blocks, 2 s at least)
                      ) -> Iterator[np.ndarray]:  # mono float32 blocks, until the loop over them stops
     "Live blocks from a microphone through sounddevice (`pip install 'ser_nb[live]'`; PortAudio on Linux)."
     try: import sounddevice as sd
     except (ImportError, OSError) as e: raise ImportError(f"live audio needs sounddevice: pip install 'ser_nb[live]' ({e})") from None
     import queue
-    q = queue.Queue()
+    name = 'the default input device' if device is None else f'input device {device!r}'
+    try: sd.check_input_settings(device=device, samplerate=sr, channels=1, dtype='float32')
+    except Exception as e: raise InputDeviceError(f"no usable {name} ({e}); `python -m sounddevice` lists the devices") from None
+    q, wait = queue.Queue(), patience or max(2.0, 4*block_seconds)
     def blocks():
-        with sd.InputStream(samplerate=sr, channels=1, blocksize=int(block_seconds*sr), dtype='float32', device=device,
-                            callback=lambda data, frames, time, status: q.put(data[:, 0].copy())):
-            while True: yield q.get()
+        try:
+            with sd.InputStream(samplerate=sr, channels=1, blocksize=int(block_seconds*sr), dtype='float32', device=device,
+                                callback=lambda data, frames, time, status: q.put(data[:, 0].copy())):
+                while True:
+                    try: yield q.get(timeout=wait)
+                    except queue.Empty: raise InputDeviceError(f"{name} stopped delivering audio ({wait:g} s without a block)") from None
+        except sd.PortAudioError as e: raise InputDeviceError(f"{name} failed: {e}") from None
     return blocks()
+
+def paced_blocks(path:str|Path,            # an audio file
+                 *, sr:int=None,           # rate of the blocks; None: the file's own
+                 block_seconds:float=0.25, # seconds per block
+                 speed:float=1.0,          # 1: real time; 4: four times as fast
+                ) -> Iterator[np.ndarray]: # mono float32 blocks, each handed over when it would have been spoken
+    "A file as a live input delivers it: block by block, at the pace of speech (a microphone stand-in for tests and demos)."
+    import time
+    sr, t0, n = sr or sf.info(str(path)).samplerate, time.perf_counter(), 0
+    for y in audio_blocks(path, sr=sr, block_seconds=block_seconds):
+        n += len(y)
+        if (wait := t0 + n/sr/speed - time.perf_counter()) > 0: time.sleep(wait)
+        yield y
 
 # %% ../nbs/07_segments.ipynb #642f8835
 CLIP_SECONDS = 10.0   # longer than this a file is a recording, answered by its stretches of speech, not as one clip
