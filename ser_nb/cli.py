@@ -11,7 +11,7 @@ from .data import DownloadError, CorpusError, AudioError, SpeakerLeakError
 
 # %% auto #0
 __all__ = ['USER_ERRORS', 'MODEL_NAMES', 'DEFAULT_MODEL', 'subcommand', 'parser', 'main', 'cmd_download', 'cmd_features',
-           'cmd_train', 'cmd_evaluate', 'cmd_predict', 'cmd_export', 'cmd_report', 'cmd_all']
+           'cmd_train', 'cmd_evaluate', 'cmd_predict', 'cmd_export', 'cmd_report', 'cmd_all', 'cmd_listen']
 
 # %% ../nbs/10_cli.ipynb #87b074b7
 USER_ERRORS = (DownloadError, CorpusError, AudioError, SpeakerLeakError, OSError, KeyError, ValueError)
@@ -567,3 +567,61 @@ def _add_all(sub):
     p.add_argument('--full', action='store_true', help="re-run the results chapter's full experiments too (about an hour on 2 cores)")
     _training_options(p)
     p.set_defaults(func=cmd_all)
+
+# %% ../nbs/10_cli.ipynb #ae923f1d
+def _listen_blocks(args) -> tuple:
+    "The blocks `ser listen` hears, their rate, and what to call their source: the microphone, `--device`, or `--file` at the pace of speech."
+    from ser_nb.segments import microphone_blocks, paced_blocks
+    if args.file is not None:
+        import soundfile as sf
+        sr = sf.info(str(args.file)).samplerate
+        return paced_blocks(args.file, sr=sr, speed=args.speed), sr, str(args.file)
+    return microphone_blocks(sr=args.rate, device=args.device), args.rate, 'microphone' if args.device is None else str(args.device)
+
+def _print_stretch(where:str, s, as_json:bool) -> None:
+    "One stretch's line, as `ser predict --segments` prints it."
+    if as_json: print(json.dumps(dict(file=where, start=round(s.start, 2), end=round(s.end, 2), emotion=s.emotion,
+                                      probabilities=_rounded(s.probabilities))))
+    else: print(f"{where}\t{s.start:.2f}\t{s.end:.2f}\t{s.emotion}\t{_probabilities(s.probabilities)}")
+    sys.stdout.flush()
+
+def cmd_listen(args) -> int:
+    "Hear the microphone (or a file at the pace of speech): a line per stretch of speech as it ends; Ctrl-C ends it."
+    from ser_nb.segments import LiveSession, InputDeviceError
+    if args.out is not None and not Path(args.out).parent.is_dir(): return _fail(f"{args.out}: no such folder")
+    if args.file is not None:
+        _, failed = _usable([args.file])
+        if failed: return 1
+    try: blocks, sr, where = _listen_blocks(args)          # the device is checked before the model is loaded
+    except (ImportError, InputDeviceError) as e: return _fail(_message(e))
+    bundle = _load_for_prediction(args.model)
+    live, error, adapted = LiveSession(bundle, sr=sr, adapt=args.adapt, out=args.out), None, False
+    print(f"ser: listening to {where}; Ctrl-C ends", file=sys.stderr)
+    try:
+        for x in blocks:
+            for s in live.push(x): _print_stretch(where, s, args.json)
+            if live.adapted and not adapted:
+                adapted = True; print(f"ser: adapted: from here on each stretch is judged in the context of the voice so far "
+                                      f"({live.context.seconds:.0f} s of speech)", file=sys.stderr)
+            if args.seconds and live.seconds >= args.seconds: break
+    except KeyboardInterrupt: pass
+    except (InputDeviceError, AudioError) as e: error = e
+    for s in live.finish(): _print_stretch(where, s, args.json)
+    if live.found: _print_share(where, live.share, args.json)
+    else: print("ser: warning: no speech heard", file=sys.stderr)
+    print(f"ser: {live.seconds:.1f} s heard" + (f"; the recording is in {args.out}" if args.out else ''), file=sys.stderr)
+    return _fail(_message(error)) if error is not None else 0
+
+@subcommand
+def _add_listen(sub):
+    p = sub.add_parser('listen', help='hear the microphone: the emotion of each stretch of speech as it ends (Ctrl-C ends)')
+    p.add_argument('--model', type=Path, default=None, help='model bundle folder (default: the model shipped with ser_nb)')
+    p.add_argument('--device', default=None, help='input device name or number (default: the system default; `python -m sounddevice` lists them)')
+    p.add_argument('--rate', type=_positive, default=16000, help='sample rate asked of the device (default 16000)')
+    p.add_argument('--json', action='store_true', help='one JSON object per line')
+    p.add_argument('--adapt', action='store_true', help='judge each stretch in the context of the voice so far, once there is enough of it')
+    p.add_argument('--out', type=Path, default=None, help='keep the audio as this WAV file')
+    p.add_argument('--seconds', type=float, default=None, help='stop after this many seconds of audio (default: at Ctrl-C)')
+    p.add_argument('--file', type=Path, default=None, help='play this audio file at the pace of speech instead of a microphone')
+    p.add_argument('--speed', type=float, default=1.0, help=argparse.SUPPRESS)   # --file faster than real time (tests)
+    p.set_defaults(func=cmd_listen)
