@@ -300,9 +300,9 @@ def _print_share(f, w, as_json:bool) -> None:
 
 def _duration(f) -> float:
     "A file's length in seconds from its header; 0 when it cannot be read (its prediction says why)."
-    import soundfile as sf
-    try: return sf.info(str(f)).duration
-    except Exception: return 0.0
+    from ser_nb.segments import _seconds
+    try: return _seconds(f)                        # quietly: libmpg123 prints its probing of a bad MP3 on fd 2
+    except AudioError: return 0.0
 
 def _is_recording(f) -> bool:
     "Longer than a clip (`ser_nb.segments.CLIP_SECONDS`): answered by its stretches of speech, not as one clip."

@@ -42,6 +42,14 @@ def resample_blocks(blocks:Iterable,     # arrays (frames,) or (frames, channels
     if rs is not None and len(y := rs.resample_chunk(np.zeros(0, np.float32), last=True)): yield y
 
 # %% ../nbs/07_segments.ipynb #c1af605c
+def _open(path:Path) -> sf.SoundFile:
+    "An audio file opened for reading, or an `AudioError` naming it and why not."
+    _check_file(path)
+    try:
+        with _quiet_decoder(): return sf.SoundFile(path)        # libmpg123 prints notes on fd 2 while probing a bad MP3
+    except sf.LibsndfileError as e: raise AudioError(f"{path}: not a readable audio file ({_open_reason(e)})") from None
+    except (RuntimeError, ValueError, OSError) as e: raise AudioError(f"{path}: not a readable audio file ({e})") from None
+
 def _file_blocks(f:sf.SoundFile, path:Path, frames:int) -> Iterator[np.ndarray]:
     "Raw (frames, channels) blocks of an open file; an `AudioError` where the decoder gives up."
     done = 0
@@ -62,12 +70,8 @@ def audio_blocks(path:str|Path,           # audio file: WAV, FLAC, OGG (MP3 wher
                  block_seconds:float=1.0, # seconds of the file decoded at a time
                 ) -> Iterator[np.ndarray]: # mono float32 blocks at `sr`
     "Decode `path` block by block: memory is set by the block, not by the file's length."
-    path = Path(path); _check_file(path)
-    try:
-        with _quiet_decoder(): f = sf.SoundFile(path)          # libmpg123 prints notes on fd 2 while probing a bad MP3
-    except sf.LibsndfileError as e: raise AudioError(f"{path}: not a readable audio file ({_open_reason(e)})") from None
-    except (RuntimeError, ValueError, OSError) as e: raise AudioError(f"{path}: not a readable audio file ({e})") from None
-    with f:
+    path = Path(path)
+    with _open(path) as f:
         raw = _file_blocks(f, path, max(1, int(block_seconds*f.samplerate)))
         yield from resample_blocks(raw, sr=f.samplerate, target_sr=sr, name=str(path))
 
@@ -459,9 +463,8 @@ def speech_share(segments:list, # `SegmentEmotion`s of one recording (from `segm
     return SpeechShare(next(iter(share)), share, len(segments), total)
 
 def _seconds(path) -> float:
-    "A file's duration from its header; an `AudioError` naming the file if it cannot be read."
-    try: return sf.info(str(path)).duration
-    except Exception as e: raise AudioError(f"{path}: not an audio file this machine can read ({type(e).__name__})") from None
+    "A file's duration from its header; the `AudioError` `audio_blocks` gives if it cannot be opened."
+    with _open(Path(path)) as f: return f.frames/f.samplerate
 
 def predict_file(bundle,                        # a loaded model bundle
                  path:str|Path,                 # audio file of any length
