@@ -13,11 +13,12 @@ import numpy as np, soundfile as sf, soxr
 from .data import AudioError, _check_file, _quiet_decoder, _open_reason, _riff_data_shortfall
 
 # %% auto #0
-__all__ = ['Segment', 'SegmentEmotion', 'CLIP_SECONDS', 'SpeechShare', 'resample_blocks', 'audio_blocks', 'SegmentSettings',
-           'FrameLevels', 'Segmenter', 'speech_segments', 'speech_like', 'noise', 'with_pauses', 'boundary_errors',
-           'owners', 'segment_emotions', 'recording_context', 'LiveSession', 'InputDeviceError', 'microphone_blocks',
-           'paced_blocks', 'speech_share', 'predict_file', 'compilation_cache', 'lean_imports', 'plot_timeline',
-           'recording_figure', 'figure_png', 'ink', 'recording_widget', 'recording_from_clips']
+__all__ = ['Segment', 'SegmentEmotion', 'CLIP_SECONDS', 'SpeechShare', 'LIVE_ESM', 'LIVE_CSS', 'resample_blocks', 'audio_blocks',
+           'SegmentSettings', 'FrameLevels', 'Segmenter', 'speech_segments', 'speech_like', 'noise', 'with_pauses',
+           'boundary_errors', 'owners', 'segment_emotions', 'recording_context', 'LiveSession', 'InputDeviceError',
+           'microphone_blocks', 'paced_blocks', 'speech_share', 'predict_file', 'compilation_cache', 'lean_imports',
+           'plot_timeline', 'recording_figure', 'figure_png', 'ink', 'recording_widget', 'live_widget',
+           'recording_from_clips']
 
 # %% ../nbs/07_segments.ipynb #1c213198
 def _mono(x) -> np.ndarray:
@@ -617,6 +618,247 @@ def recording_widget(bundle,                     # a loaded model bundle
     up.observe(uploaded, names='value')
     box.show, box.upload, box.said, box.picture = show, up, said, picture
     return box
+
+# %% ../nbs/07_segments.ipynb #452facb2
+LIVE_ESM = r"""
+const CHUNK = 0.25;   // seconds of audio per message to the kernel
+const TAP = `registerProcessor('ser-tap', class extends AudioWorkletProcessor {
+  process(inputs) { const x = inputs[0] && inputs[0][0]; if (x) this.port.postMessage(x.slice(0)); return true; }
+});`;
+
+async function openMic(onPcm) {
+  // raw sound: no echo cancelling, noise suppression or gain control between the voice and the model
+  const stream = await navigator.mediaDevices.getUserMedia(
+    {audio: {echoCancellation: false, noiseSuppression: false, autoGainControl: false}});
+  const ctx = new AudioContext(), src = ctx.createMediaStreamSource(stream);
+  const sink = ctx.createGain(); sink.gain.value = 0; sink.connect(ctx.destination);   // pulls the graph, silently
+  let node;
+  if (ctx.audioWorklet) {
+    const url = URL.createObjectURL(new Blob([TAP], {type: 'text/javascript'}));
+    await ctx.audioWorklet.addModule(url); URL.revokeObjectURL(url);
+    node = new AudioWorkletNode(ctx, 'ser-tap'); node.port.onmessage = e => onPcm(e.data);
+  } else {                                                      // older browsers
+    node = ctx.createScriptProcessor(4096, 1, 1); node.onaudioprocess = e => onPcm(e.inputBuffer.getChannelData(0).slice(0));
+  }
+  src.connect(node); node.connect(sink);
+  if (ctx.state === 'suspended') await ctx.resume();
+  return {sr: ctx.sampleRate, close() { stream.getTracks().forEach(t => t.stop()); ctx.close(); }};
+}
+
+function wavBlob(chunks, sr) {
+  // 16-bit PCM mono WAV of the float32 chunks
+  const n = chunks.reduce((a, c) => a + c.length, 0), v = new DataView(new ArrayBuffer(44 + 2*n));
+  const str = (o, s) => [...s].forEach((ch, i) => v.setUint8(o + i, ch.charCodeAt(0)));
+  str(0, 'RIFF'); v.setUint32(4, 36 + 2*n, true); str(8, 'WAVE'); str(12, 'fmt '); v.setUint32(16, 16, true);
+  v.setUint16(20, 1, true); v.setUint16(22, 1, true); v.setUint32(24, sr, true); v.setUint32(28, 2*sr, true);
+  v.setUint16(32, 2, true); v.setUint16(34, 16, true); str(36, 'data'); v.setUint32(40, 2*n, true);
+  let o = 44;
+  for (const c of chunks) for (const s of c) { v.setInt16(o, Math.round(32767*Math.max(-1, Math.min(1, s))), true); o += 2; }
+  return new Blob([v.buffer], {type: 'audio/wav'});
+}
+
+function niceStep(span, px) {
+  // a tick step (s) giving labels at least ~60 px apart
+  for (const s of [0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600]) if (px*s/span >= 60) return s;
+  return 1200;
+}
+
+function drawTimeline(canvas, {segs, palette, levels, span, now, ink}) {
+  // bars: one per stretch, coloured by emotion, as high as its top probability; a grey input-level lane under them
+  const w = canvas.clientWidth || 800, h = 170, dpr = window.devicePixelRatio || 1;
+  canvas.width = Math.round(w*dpr); canvas.height = Math.round(h*dpr); canvas.style.height = h + 'px';
+  const g = canvas.getContext('2d'); g.scale(dpr, dpr);
+  const L = 52, R = 12, T = 8, lane = 18, B = 36, W = w - L - R, H = h - T - B - lane - 4;
+  const x = t => L + W*t/span, y = p => T + H*(1 - p), y0 = T + H + 4;
+  g.font = '11px sans-serif'; g.fillStyle = '#f6f6f6'; g.fillRect(L, T, W, H); g.fillRect(L, y0, W, lane);
+  g.strokeStyle = '#ddd'; g.lineWidth = 1;
+  for (const p of [0.5, 1]) { g.beginPath(); g.moveTo(L, y(p) + 0.5); g.lineTo(L + W, y(p) + 0.5); g.stroke(); }
+  for (const s of segs) {
+    const p = s.probabilities[s.emotion];
+    g.fillStyle = palette[s.emotion] || '#888';
+    g.fillRect(x(s.start), y(p), Math.max(2, x(s.end) - x(s.start)), y(0) - y(p));
+  }
+  g.fillStyle = '#666';
+  for (const [t, d, peak] of levels) {
+    const hh = Math.max(1, lane*Math.min(1, Math.sqrt(peak)));
+    g.fillRect(x(t), y0 + (lane - hh)/2, Math.max(1, x(t + d) - x(t)), hh);
+  }
+  if (now != null) { g.fillStyle = '#c62828'; g.fillRect(x(now) - 1, T, 2, H + lane + 4); }
+  g.fillStyle = ink; g.textAlign = 'center'; g.textBaseline = 'top';
+  const step = niceStep(span, W);
+  for (let t = 0; t <= span + 1e-9; t += step) { g.fillRect(x(t), y0 + lane, 1, 4); g.fillText(String(+t.toFixed(1)), x(t), y0 + lane + 5); }
+  g.fillText('time (s)', L + W/2, h - 13);
+  g.textAlign = 'right'; g.textBaseline = 'middle';
+  for (const p of [0, 0.5, 1]) g.fillText(String(p), L - 5, y(p));
+  g.fillText('level', L - 5, y0 + lane/2);
+  g.save(); g.translate(11, T + H/2); g.rotate(-Math.PI/2); g.textAlign = 'center'; g.fillText('probability', 0, 0); g.restore();
+}
+
+const esc = s => String(s).replace(/[&<>"]/g, c => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;'}[c]));
+const swatch = c => `<span class="sw" style="background:${c}"></span>`;
+
+function render({model, el}) {
+  el.classList.add('ser-live');
+  el.innerHTML = `<div class="ser-bar"><button class="ser-rec">● Record</button><span class="ser-status"></span></div>
+    <canvas class="ser-timeline"></canvas><div class="ser-legend"></div>
+    <div class="ser-summary"></div><a class="ser-wav" download="recording.wav" hidden>⬇ save the recording (WAV)</a>
+    <div class="ser-head"></div><ol class="ser-list"></ol>`;
+  const $ = s => el.querySelector(s), btn = $('.ser-rec');
+  let mic = null, sr = 48000, chunks = [], pending = [], pendingN = 0, levels = [], sent = 0, note = '';
+
+  function draw() {
+    const segs = model.get('segments'), pal = model.get('palette');
+    const seconds = Math.max(sent/sr, ...segs.map(s => s.end), 0);
+    $('.ser-status').textContent = note || model.get('status');
+    drawTimeline($('.ser-timeline'), {segs, palette: pal, levels, ink: getComputedStyle(el).color,
+      span: mic ? Math.max(10, Math.ceil(seconds/5)*5) : Math.max(1, seconds), now: mic ? sent/sr : null});
+    const used = Object.keys(pal).filter(e => segs.some(s => s.emotion === e));
+    $('.ser-legend').innerHTML = used.length ? 'emotion: ' + used.map(e => swatch(pal[e]) + esc(e)).join(' ') : '';
+    $('.ser-head').textContent = segs.length ? 'stretches of speech, newest first' : '';
+    $('.ser-list').innerHTML = segs.slice().reverse().map(s => {
+      const top = Object.entries(s.probabilities).sort((a, b) => b[1] - a[1]).slice(0, 3);
+      return `<li>${swatch(pal[s.emotion])}<span class="t">${s.start.toFixed(1)}–${s.end.toFixed(1)} s</span>
+        <b>${esc(s.emotion)}</b><span class="p">${top.map(([e, p]) => `${esc(e)} ${p.toFixed(2)}`).join(' · ')}</span>
+        ${s.adapted ? '<span class="a">adapted</span>' : ''}</li>`;
+    }).join('');
+    const share = Object.entries(model.get('share')), summary = model.get('summary'), top = Math.max(...share.map(s => s[1]));
+    $('.ser-summary').innerHTML = summary ? `<div>${esc(summary)}</div>` + share.map(([e, v]) =>   // bars: the largest share fills its column
+      `<div class="row"><span>${esc(e)}</span><span class="bar" style="width:${(100*v/top).toFixed(1)}%;background:${pal[e]}"></span>
+       <span>${Math.round(100*v)}%</span></div>`).join('') : '';
+  }
+
+  function flush() {
+    // one chunk of the PCM gathered so far, to the kernel and to the recording kept for the WAV
+    if (!pendingN) return;
+    const a = new Float32Array(pendingN); let o = 0;
+    for (const p of pending) { a.set(p, o); o += p.length; }
+    pending = []; pendingN = 0;
+    let peak = 0; for (const s of a) peak = Math.max(peak, Math.abs(s));
+    chunks.push(a); levels.push([sent/sr, a.length/sr, peak]); sent += a.length;
+    model.send({type: 'audio', sr}, undefined, [a.slice().buffer]);
+    draw();
+  }
+
+  async function start() {
+    btn.disabled = true; note = '';
+    try { mic = await openMic(x => { pending.push(x); pendingN += x.length; if (pendingN >= CHUNK*sr) flush(); }); }
+    catch (e) {
+      note = `no microphone: ${e.name === 'NotAllowedError' ? 'the browser was not allowed to use it' : (e.message || e.name)}`;
+      btn.disabled = false; draw(); return;
+    }
+    sr = mic.sr; chunks = []; pending = []; pendingN = 0; levels = []; sent = 0;
+    const a = $('.ser-wav'); if (a.href) URL.revokeObjectURL(a.href); a.removeAttribute('href'); a.hidden = true;
+    model.send({type: 'start', sr});
+    btn.textContent = '■ Stop'; btn.classList.add('on'); btn.disabled = false; draw();
+  }
+
+  function stop() {
+    const m = mic; mic = null; m.close(); flush();
+    model.send({type: 'stop'});
+    btn.textContent = '● Record'; btn.classList.remove('on');
+    const a = $('.ser-wav'); a.href = URL.createObjectURL(wavBlob(chunks, sr)); a.hidden = false;
+    draw();
+  }
+
+  btn.addEventListener('click', () => mic ? stop() : start());
+  for (const k of ['segments', 'status', 'summary', 'share', 'palette']) model.on(`change:${k}`, draw);
+  const ro = new ResizeObserver(draw); ro.observe(el);
+  draw();
+  return () => { ro.disconnect(); if (mic) mic.close(); };
+}
+export default { render };
+"""
+
+LIVE_CSS = """
+.ser-live { font: 13px/1.45 var(--jp-ui-font-family, sans-serif); color: var(--jp-ui-font-color1, #222); padding: 4px 0; }
+.ser-live .ser-bar { display: flex; gap: 12px; align-items: center; flex-wrap: wrap; }
+.ser-live button { font: inherit; padding: 3px 14px; border: 1px solid #aaa; border-radius: 4px; background: #f2f2f2; cursor: pointer; }
+.ser-live button.on { background: #c62828; border-color: #c62828; color: white; }
+.ser-live canvas { display: block; width: 100%; margin-top: 6px; }
+.ser-live .sw { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin: 0 4px 0 10px; vertical-align: -1px; }
+.ser-live .ser-summary { margin: 8px 0 2px; }
+.ser-live .ser-summary .row { display: grid; grid-template-columns: 90px minmax(0, 320px) 40px; gap: 8px; align-items: center; }
+.ser-live .ser-summary .bar { display: block; height: 10px; border-radius: 2px; }
+.ser-live .ser-wav { display: inline-block; margin: 4px 0; color: var(--jp-content-link-color, #1976d2); text-decoration: underline; }
+.ser-live .ser-wav[hidden] { display: none; }
+.ser-live .ser-head { margin-top: 6px; color: var(--jp-ui-font-color2, #666); }
+.ser-live .ser-list { list-style: none; padding: 0; margin: 2px 0 0; max-height: 220px; overflow-y: auto; font-variant-numeric: tabular-nums; }
+.ser-live .ser-list li { padding: 1px 0; }
+.ser-live .ser-list .sw { margin-left: 0; }
+.ser-live .ser-list .t { display: inline-block; min-width: 96px; }
+.ser-live .ser-list b { display: inline-block; min-width: 76px; }
+.ser-live .ser-list .p, .ser-live .ser-list .a { color: var(--jp-ui-font-color2, #666); margin-left: 8px; }
+"""
+
+# %% ../nbs/07_segments.ipynb #dd123198
+from functools import cache
+
+@cache
+def _live_widget_class():
+    "The widget class, made on first use: importing `ser_nb.segments` does not import anywidget."
+    try: import anywidget, traitlets as t
+    except ImportError as e: raise ImportError(f"the live recorder needs anywidget: pip install 'ser_nb[live]' ({e})") from None
+    class LiveWidget(anywidget.AnyWidget):
+        "Record from the browser's microphone; the kernel answers each stretch of speech with its emotion."
+        _esm, _css = LIVE_ESM, LIVE_CSS
+        status = t.Unicode("ready: press Record and speak (the audio stays on this machine)").tag(sync=True)
+        segments = t.List(t.Dict()).tag(sync=True)   # {start, end, emotion, probabilities, adapted} per stretch
+        summary = t.Unicode('').tag(sync=True)       # one line after Stop
+        share = t.Dict().tag(sync=True)              # {emotion: share of the speech time} after Stop
+        palette = t.Dict().tag(sync=True)            # {emotion: '#rrggbb'}, the report's colours
+        def __repr__(self): return "Live recorder: run this cell in JupyterLab to hear the emotion of your voice as you speak"
+    return LiveWidget
+
+def _stretch_row(s, adapted:bool) -> dict:
+    "A `SegmentEmotion` as the widget shows it."
+    return dict(start=round(float(s.start), 3), end=round(float(s.end), 3), emotion=s.emotion,
+                probabilities={k: round(float(v), 3) for k, v in s.probabilities.items()}, adapted=bool(adapted))
+
+def _live_status(session, adapt:bool) -> str:
+    "What the recorder is doing, in one line."
+    from ser_nb.infer import MIN_CONTEXT_SECONDS, can_adapt
+    can = can_adapt(session.bundle)
+    how = ('adapted to your voice' if session.adapted else f'warming up: each stretch judged on its own until '
+           f'{MIN_CONTEXT_SECONDS:g} s of speech') if adapt and can else \
+          'each stretch judged on its own' + ('' if can or not adapt else ' (this model cannot adapt)')
+    return f"listening: {session.seconds:.1f} s, {len(session.found)} stretches; {how}"
+
+def _live_summary(session) -> str:
+    "The whole recording in one line."
+    w = session.share
+    if not w.stretches: return f"{session.seconds:.1f} s recorded, no speech found"
+    return (f"{session.seconds:.1f} s recorded, {w.stretches} stretches, {w.speech_seconds:.1f} s of speech; share of speech "
+            "time: " + ', '.join(f"{e} {v:.0%}" for e, v in w.share.items()))
+
+# %% ../nbs/07_segments.ipynb #6e718933
+def live_widget(bundle,              # a loaded model bundle (`ser_nb.model.load_bundle()`)
+                *, adapt:bool=True,  # judge stretches in the context of the voice once enough speech is heard
+               ):                    # an anywidget: Record / Stop, a growing timeline, the stretches, a summary and a WAV
+    "Record from the browser's microphone in JupyterLab and see the emotion of each stretch of speech as you speak."
+    from matplotlib.colors import to_hex
+    from ser_nb.eda import emotion_palette
+    w = _live_widget_class()(palette={l: to_hex(c) for l, c in emotion_palette(list(bundle.labels)).items()})
+    w.session = None
+    def add(found):
+        if found: w.segments = w.segments + [_stretch_row(s, w.session.adapted) for s in found]
+    def handle(msg, buffers):
+        kind = msg.get('type')
+        if kind == 'start':
+            w.session = LiveSession(bundle, sr=int(msg['sr']), adapt=adapt)
+            w.segments, w.summary, w.share = [], '', {}
+        elif w.session is None: return                # audio after Stop, or from before the kernel restarted
+        elif kind == 'audio': add(w.session.push(np.frombuffer(buffers[0], np.float32)))
+        elif kind == 'stop':
+            add(w.session.finish())
+            w.share = {e: round(v, 3) for e, v in w.session.share.share.items()}
+            w.summary, w.status, w.session = _live_summary(w.session), 'stopped: press Record to start again', None
+            return
+        w.status = _live_status(w.session, adapt)
+    def on_msg(_, msg, buffers):
+        try: handle(msg, buffers)
+        except Exception as e: w.status = f"error: {type(e).__name__}: {e}"   # shown in the widget, not lost in a log
+    w.on_msg(on_msg)
+    return w
 
 # %% ../nbs/07_segments.ipynb #0f224b53
 def recording_from_clips(paths:list,           # audio files, joined in this order
