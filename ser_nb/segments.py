@@ -828,7 +828,7 @@ def _live_summary(session) -> str:
     w = session.share
     if not w.stretches: return f"{session.seconds:.1f} s recorded, no speech found"
     return (f"{session.seconds:.1f} s recorded, {w.stretches} stretches, {w.speech_seconds:.1f} s of speech; share of speech "
-            "time: " + ', '.join(f"{e} {v:.0%}" for e, v in w.share.items()))
+            "time: " + ', '.join(f"{e} {round(100*v)}%" for e, v in w.share.items()))   # rounded as the widget's bars are
 
 # %% ../nbs/07_segments.ipynb #6e718933
 def live_widget(bundle,              # a loaded model bundle (`ser_nb.model.load_bundle()`)
@@ -850,7 +850,7 @@ def live_widget(bundle,              # a loaded model bundle (`ser_nb.model.load
         elif kind == 'audio': add(w.session.push(np.frombuffer(buffers[0], np.float32)))
         elif kind == 'stop':
             add(w.session.finish())
-            w.share = {e: round(v, 3) for e, v in w.session.share.share.items()}
+            w.share = {e: round(v, 6) for e, v in w.session.share.share.items()}
             w.summary, w.status, w.session = _live_summary(w.session), 'stopped: press Record to start again', None
             return
         w.status = _live_status(w.session, adapt)
