@@ -1,8 +1,8 @@
 """Latency, CPU and memory of listening live: a simulated microphone at real-time pace through a LiveSession.
 
-    python bench/listen.py [--minutes 30] [--model BUNDLE] [--adapt] [--block 0.5] [--data ../shared/data/ravdess]
+    python bench/listen.py [--minutes 30] [--model BUNDLE] [--adapt] [--block 0.1] [--lookahead 0.2] [--data ../shared/data/ravdess]
 
-What `ser listen` does with a microphone, with the microphone replaced by a recording handed over block by block at
+What `ser listen` does with a microphone (0.1-second blocks, `LIVE_SETTINGS`), with the microphone replaced by a recording handed over block by block at
 the pace of speech (the clips of four RAVDESS actors with pauses between them, looped to fill the session). Prints:
 - the delay from the arrival of the block that ends a stretch of speech to its line (the work of judging it), and
   from the end of the speech itself to its line (which adds what the segmenter waits for before it may call a stretch
@@ -45,18 +45,19 @@ def main():
     ap.add_argument('--minutes', type=float, default=30)
     ap.add_argument('--model', default=None, help='model bundle (default: the shipped one)')
     ap.add_argument('--adapt', action='store_true')
-    ap.add_argument('--block', type=float, default=0.5, help='seconds per block (microphone_blocks: 0.5)')
+    ap.add_argument('--block', type=float, default=0.1, help='seconds per block (default 0.1, as microphone_blocks)')
+    ap.add_argument('--lookahead', type=float, default=None, help="the segmenter's noise-floor look-ahead (default: LIVE_SETTINGS', as ser listen)")
     ap.add_argument('--data', default=str(Path(__file__).resolve().parents[1].parent/'shared'/'data'/'ravdess'))
     a = ap.parse_args()
     from ser_nb.deploy import load_for_prediction
-    from ser_nb.segments import LiveSession, SegmentSettings
+    from ser_nb.segments import LiveSession, SegmentSettings, LIVE_SETTINGS
     t = time.perf_counter(); bundle = load_for_prediction(a.model); load_s = time.perf_counter() - t
     y = recording(Path(a.data))
-    s = SegmentSettings()
+    s = LIVE_SETTINGS if a.lookahead is None else SegmentSettings(lookahead=a.lookahead)
     print(f"model {bundle.spec.name} ({type(bundle).__name__}), loaded in {load_s:.1f} s; talk {len(y)/16000/60:.1f} min looped "
           f"to {a.minutes:g} min, blocks of {a.block:g} s, adapt={a.adapt}; segmenter min_pause {s.min_pause:g} s, "
-          f"lookahead {s.lookahead:g} s; {os.cpu_count()} cores", flush=True)
-    live = LiveSession(bundle, sr=16000, adapt=a.adapt)
+          f"lookahead {s.lookahead:g} s; {len(os.sched_getaffinity(0))} cores", flush=True)
+    live = LiveSession(bundle, sr=16000, adapt=a.adapt, settings=s)
     compute, ends, mem = [], [], []
     t_start, c_start, next_mem = time.perf_counter(), time.process_time(), 0.0
     for x, due in paced(y, sr=16000, block=a.block, seconds=a.minutes*60):

@@ -4,11 +4,13 @@
 
 Run it with a Python that has Playwright (`pip install playwright`; Chromium from the system, `apt-get install
 chromium`: Playwright's own browser download is not needed); JupyterLab, the kernel and ser_nb come from the project's
-virtual environment (`--python`). Without `--wav` it makes an 18-second recording of six RAVDESS clips of actor 05
-(angry, sad, happy, neutral, fearful, surprised) with pauses, from `--data`. Chromium plays it as the microphone
+virtual environment (`--python`). Without `--wav` it makes a recording of six TESS clips of its younger speaker (angry,
+sad, happy, neutral, fearful, surprised) with pauses, from `--data`: a voice the shipped model, trained on RAVDESS
+alone, never heard. Chromium plays it as the microphone
 (`--use-file-for-fake-audio-capture`); the script presses Record, waits for the file to play, presses Stop, and
-compares the stretches the widget found live with `segment_emotions` on the same file (adapted: on the same file as a
-stream, whose context grows as the live one does): the same number, boundaries within `--tol` seconds once a constant
+compares the stretches the widget found live with `ser predict --segments` on the same file (adapted: with
+`segment_emotions` on the same file as a stream, whose context grows as the live one does, where `--segments --adapt`
+reads the file twice): the same number, boundaries within `--tol` seconds once a constant
 start offset is removed, the same emotions. It also checks the list shown, the summary, the WAV link (16-bit, as long as
 the recording) and the line shown when the browser may not use a microphone; it saves a screenshot of the widget after
 Stop. Exits 1 on a mismatch.
@@ -20,12 +22,11 @@ ROOT = Path(__file__).resolve().parents[1]
 MAKE_WAV = """
 import sys, glob, json, numpy as np, soundfile as sf
 from ser_nb.segments import recording_from_clips
-names = {'01': 'neutral', '03': 'happy', '04': 'sad', '05': 'angry', '06': 'fearful', '08': 'surprised'}
-codes = ['05', '04', '03', '01', '06', '08']
-paths = [sorted(glob.glob(f'{sys.argv[2]}/**/Actor_05/03-01-{c}-0*', recursive=True))[-1] for c in codes]
+names = {'angry': 'angry', 'sad': 'sad', 'happy': 'happy', 'neutral': 'neutral', 'fear': 'fearful', 'ps': 'surprised'}
+paths = [sorted(glob.glob(f'{sys.argv[2]}/**/YAF_*_{e}.*', recursive=True))[7] for e in names]
 y, spans = recording_from_clips(paths, sr=16000)
 sf.write(sys.argv[1], np.concatenate([y, np.zeros(16000, np.float32)]), 16000, subtype='PCM_16')
-json.dump([(a, b, names[c]) for (a, b), c in zip(spans, codes)], open(sys.argv[1] + '.json', 'w'))
+json.dump([(a, b, n) for (a, b), n in zip(spans, names.values())], open(sys.argv[1] + '.json', 'w'))
 """
 
 def notebook(path, wav, adapt, result):
@@ -33,8 +34,8 @@ def notebook(path, wav, adapt, result):
     cells = ["from ser_nb.model import load_bundle\nfrom ser_nb.segments import live_widget\n"
              f"bundle = load_bundle()\nw = live_widget(bundle, adapt={adapt})\nw",
              "import json\nfrom ser_nb.segments import segment_emotions, audio_blocks\n"
-             f"src = dict(source=audio_blocks({wav!r}), sr=16000) if {adapt} else dict(source={wav!r})\n"
-             f"ref = [dict(start=s.start, end=s.end, emotion=s.emotion) for s in segment_emotions(bundle, **src, adapt={adapt})]\n"
+             f"ref = [dict(start=s.start, end=s.end, emotion=s.emotion) for s in segment_emotions(bundle, audio_blocks({wav!r}), "
+             f"sr=16000, adapt=True)] if {adapt} else None\n"
              f"json.dump(dict(live=w.segments, ref=ref, summary=w.summary), open({result!r}, 'w'))"]
     nb = dict(nbformat=4, nbformat_minor=5, cells=[dict(cell_type='code', id=f'c{i}', metadata={}, execution_count=None,
               outputs=[], source=c) for i, c in enumerate(cells)],
@@ -80,7 +81,7 @@ def compare(live, ref, tol):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--wav', help='recording to play as the microphone (default: made from RAVDESS actor 05)')
-    ap.add_argument('--data', default=str(ROOT.parent/'shared'/'data'/'ravdess'))
+    ap.add_argument('--data', default=str(ROOT.parent/'shared'/'data'/'tess'), help='a TESS folder')
     ap.add_argument('--adapt', action='store_true')
     ap.add_argument('--png', default=str(ROOT/'nbs'/'images'/'live_widget.png'))
     ap.add_argument('--tol', type=float, default=0.3, help='seconds, once a constant start offset is removed')
@@ -132,11 +133,14 @@ def main():
         no_mic = page.inner_text('.ser-live .ser-status')
     r = json.loads(result.read_text())
     live, ref = r['live'], r['ref']
+    if ref is None:                                   # what `ser predict --segments` says of the file, less its share line
+        p = subprocess.run([str(Path(a.python).parent/'ser'), 'predict', '--segments', '--json', wav], capture_output=True, text=True)
+        ref = [o for o in map(json.loads, p.stdout.splitlines()) if 'start' in o]
     off, err, agree, problems = compare(live, ref, a.tol)
     n, wav_s = min(len(live), len(ref)), (dom['bytes'] - 44)/2/max(dom['rate'], 1)
     print(f"{Path(wav).name}: {seconds:.1f} s played as the microphone; adapt={a.adapt}")
     print(f"while recording: {while_recording}")
-    print(f"stretches: live {len(live)}, from the file {len(ref)}, listed {dom['items']}; start offset {off:+.3f} s; "
+    print(f"stretches: live {len(live)}, {'ser predict --segments' if not a.adapt else 'the file as a stream'} {len(ref)}, listed {dom['items']}; start offset {off:+.3f} s; "
           f"worst boundary error {err:.3f} s; emotions agree {agree}/{n}; adapted {sum(s['adapted'] for s in live)}/{len(live)}")
     for l, f in zip(live, ref):
         print(f"  live {l['start']:6.2f}-{l['end']:6.2f} {l['emotion']:<10} ({l['probabilities'][l['emotion']]:.2f})   "

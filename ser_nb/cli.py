@@ -333,6 +333,13 @@ def _predict_whole(bundle, f:Path, as_json:bool) -> int:
     _print_clip(f, label, probs, as_json)
     return 0
 
+def _print_stretch(where, s, as_json:bool) -> None:
+    "One stretch's line: the file (or source), start, end, emotion, probabilities."
+    if as_json: print(json.dumps(dict(file=str(where), start=round(s.start, 2), end=round(s.end, 2), emotion=s.emotion,
+                                      probabilities=_rounded(s.probabilities))))
+    else: print(f"{where}\t{s.start:.2f}\t{s.end:.2f}\t{s.emotion}\t{_probabilities(s.probabilities)}")
+    sys.stdout.flush()
+
 def _predict_segments(bundle, f:Path, as_json:bool, adapt:bool=False) -> int:
     "One line per stretch of speech, printed as found, then the file's share line; 1 if the file failed (after the stretches before the damage)."
     from ser_nb.segments import segment_emotions, speech_share
@@ -341,12 +348,7 @@ def _predict_segments(bundle, f:Path, as_json:bool, adapt:bool=False) -> int:
         with _warnings_as_lines():
             found = segment_emotions(bundle, f, adapt=adapt)
             first = next(found, None)                 # the adapted first pass warns before the first stretch
-        for s in _chain(first, found):
-            found_all.append(s)
-            if as_json: print(json.dumps(dict(file=str(f), start=round(s.start, 2), end=round(s.end, 2), emotion=s.emotion,
-                                              probabilities=_rounded(s.probabilities))))
-            else: print(f"{f}\t{s.start:.2f}\t{s.end:.2f}\t{s.emotion}\t{_probabilities(s.probabilities)}")
-            sys.stdout.flush()
+        for s in _chain(first, found): found_all.append(s); _print_stretch(f, s, as_json)
     except (AudioError, ValueError, OSError) as e: return _file_error(f, e)
     if found_all: _print_share(f, speech_share(found_all), as_json)
     else: print(f"ser: warning: {f}: no speech found", file=sys.stderr)
@@ -571,31 +573,24 @@ def _add_all(sub):
 # %% ../nbs/10_cli.ipynb #ae923f1d
 def _listen_blocks(args) -> tuple:
     "The blocks `ser listen` hears, their rate, and what to call their source: the microphone, `--device`, or `--file` at the pace of speech."
-    from ser_nb.segments import microphone_blocks, paced_blocks
+    from ser_nb.segments import microphone_blocks, paced_blocks, _open
     if args.file is not None:
-        import soundfile as sf
-        sr = sf.info(str(args.file)).samplerate
-        return paced_blocks(args.file, sr=sr, speed=args.speed), sr, str(args.file)
-    return microphone_blocks(sr=args.rate, device=args.device), args.rate, 'microphone' if args.device is None else str(args.device)
-
-def _print_stretch(where:str, s, as_json:bool) -> None:
-    "One stretch's line, as `ser predict --segments` prints it."
-    if as_json: print(json.dumps(dict(file=where, start=round(s.start, 2), end=round(s.end, 2), emotion=s.emotion,
-                                      probabilities=_rounded(s.probabilities))))
-    else: print(f"{where}\t{s.start:.2f}\t{s.end:.2f}\t{s.emotion}\t{_probabilities(s.probabilities)}")
-    sys.stdout.flush()
+        with _open(Path(args.file)) as f: sr = f.samplerate          # an unreadable file: its one line, here
+        return paced_blocks(args.file, sr=sr, block_seconds=0.1, speed=args.speed), sr, str(args.file)
+    device = int(args.device) if args.device is not None and args.device.isdigit() else args.device   # "3": device 3
+    return microphone_blocks(sr=args.rate, device=device), args.rate, 'microphone' if device is None else str(device)
 
 def cmd_listen(args) -> int:
     "Hear the microphone (or a file at the pace of speech): a line per stretch of speech as it ends; Ctrl-C ends it."
-    from ser_nb.segments import LiveSession, InputDeviceError
+    from ser_nb.segments import LiveSession, InputDeviceError, LIVE_SETTINGS
     if args.out is not None and not Path(args.out).parent.is_dir(): return _fail(f"{args.out}: no such folder")
     if args.file is not None:
         _, failed = _usable([args.file])
         if failed: return 1
     try: blocks, sr, where = _listen_blocks(args)          # the device is checked before the model is loaded
-    except (ImportError, InputDeviceError) as e: return _fail(_message(e))
+    except (ImportError, InputDeviceError, AudioError) as e: return _fail(_message(e))
     bundle = _load_for_prediction(args.model)
-    live, error, adapted = LiveSession(bundle, sr=sr, adapt=args.adapt, out=args.out), None, False
+    live, error, adapted = LiveSession(bundle, sr=sr, adapt=args.adapt, out=args.out, settings=LIVE_SETTINGS), None, False
     print(f"ser: listening to {where}; Ctrl-C ends", file=sys.stderr)
     try:
         for x in blocks:

@@ -47,7 +47,7 @@ def _result_path(store:str, key:str, clip:str) -> Path:
 def _predict_remote(clip:str, model:str, key:str, store:str|None) -> dict:
     "Dask task: emotion, probabilities and warnings of one file (or its error), stored for reruns."
     _limit_threads_once()
-    from ser_nb.segments import predict_file
+    from ser_nb.segments import predict_file, _seconds, CLIP_SECONDS
     store = store or str(cache_dir()/'predictions')
     try: entry = _result_path(store, key, clip)
     except OSError: entry = None                 # no such file: `predict` below says so, as in a local run
@@ -57,9 +57,9 @@ def _predict_remote(clip:str, model:str, key:str, store:str|None) -> dict:
     bundle = _worker_bundle(model, key)          # a damaged or replaced bundle stops the run
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter('always')
-        try: label, probs = predict_file(bundle, clip)
+        try: label, probs = predict_file(bundle, clip); what = 'share' if _seconds(clip) > CLIP_SECONDS else 'probabilities'
         except (AudioError, ValueError, OSError) as e: return dict(error=str(e) if str(e).startswith(clip) else f"{clip}: {e}")
-    res = dict(emotion=label, probabilities=probs,
+    res = dict(emotion=label, **{what: probs},               # a recording's numbers are shares of its speech time
                warnings=[str(w.message) for w in caught if issubclass(w.category, UserWarning)])
     if entry is not None:
         try:

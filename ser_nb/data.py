@@ -193,7 +193,8 @@ def data_source(path:str|Path=None, # an explicit data folder; wins over everyth
     "Where the data folder comes from: `path`, `SER_DATA`, the folders `ser all` remembered, or the user cache."
     if path: return Path(path).expanduser(), 'the path given'
     if os.environ.get('SER_DATA'): return Path(os.environ['SER_DATA']).expanduser(), 'SER_DATA'
-    if (kept := remembered_data()): return kept[0], f"remembered by `ser all` in {config_file()}"
+    if (kept := remembered_data()):                  # the RAVDESS among them (`ser all --data tess --data ravdess`)
+        return next((p for p in kept if _is_corpus(p, 'ravdess')), kept[0]), f"remembered by `ser all` in {config_file()}"
     return cache_dir()/'ravdess', 'the user cache'
 
 def data_dir(path:str|Path=None, # an explicit data folder; wins over everything else

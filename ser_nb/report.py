@@ -422,7 +422,9 @@ class image_alt_text:
             n += 1
             base = _first_comment(cell.source) or (titles[0] if titles else '') or prose or f'Figure {n} of {page}'
             for k, o in enumerate(imgs):
-                o.setdefault('metadata', {})['alt'] = base + (f' ({k+1} of {len(imgs)})' if len(imgs) > 1 else '')
+                md = o.setdefault('metadata', {})
+                given = next((v.get('alt') for v in md.values() if isinstance(v, dict) and v.get('alt')), None)
+                md['alt'] = given or base + (f' ({k+1} of {len(imgs)})' if len(imgs) > 1 else '')   # the cell's own wins
     def __call__(self, cell): pass
 
 def _nbdev_procs(lib, live, docs, fold=True):

@@ -13,12 +13,12 @@ import numpy as np, soundfile as sf, soxr
 from .data import AudioError, _check_file, _quiet_decoder, _open_reason, _riff_data_shortfall
 
 # %% auto #0
-__all__ = ['Segment', 'SegmentEmotion', 'CLIP_SECONDS', 'SpeechShare', 'LIVE_ESM', 'LIVE_CSS', 'resample_blocks', 'audio_blocks',
-           'SegmentSettings', 'FrameLevels', 'Segmenter', 'speech_segments', 'speech_like', 'noise', 'with_pauses',
-           'boundary_errors', 'owners', 'segment_emotions', 'recording_context', 'LiveSession', 'InputDeviceError',
-           'microphone_blocks', 'paced_blocks', 'speech_share', 'predict_file', 'compilation_cache', 'lean_imports',
-           'plot_timeline', 'recording_figure', 'figure_png', 'ink', 'recording_widget', 'live_widget',
-           'recording_from_clips']
+__all__ = ['Segment', 'SegmentEmotion', 'LIVE_SETTINGS', 'CLIP_SECONDS', 'SpeechShare', 'LIVE_ESM', 'LIVE_CSS', 'resample_blocks',
+           'audio_blocks', 'SegmentSettings', 'FrameLevels', 'Segmenter', 'speech_segments', 'speech_like', 'noise',
+           'with_pauses', 'boundary_errors', 'owners', 'segment_emotions', 'recording_context', 'LiveSession',
+           'InputDeviceError', 'microphone_blocks', 'paced_blocks', 'share_text', 'speech_share', 'predict_file',
+           'compilation_cache', 'lean_imports', 'plot_timeline', 'recording_figure', 'figure_png', 'ink',
+           'recording_widget', 'live_widget', 'recording_from_clips']
 
 # %% ../nbs/07_segments.ipynb #1c213198
 def _mono(x) -> np.ndarray:
@@ -313,7 +313,7 @@ def segment_emotions(bundle,                  # a loaded model bundle (`ser_nb.m
                     ) -> Iterator[SegmentEmotion]: # (start, end, emotion, probabilities) per stretch of speech
     "Emotion of each stretch of speech in a recording or a live stream, as it is found; memory bounded at any length."
     from ser_nb.infer import can_adapt, MIN_CONTEXT_SECONDS, MIN_CONTEXT_CLIPS
-    target, context, grow = bundle.features.sr, None, False
+    target, context = bundle.features.sr, None
     if adapt and not can_adapt(bundle):
         warnings.warn(f"model {bundle.spec.name} cannot adapt (it has no context head): each stretch predicted on its own")
     elif adapt and isinstance(source, (str, Path)):
@@ -328,16 +328,16 @@ def segment_emotions(bundle,                  # a loaded model bundle (`ser_nb.m
         live = LiveSession(bundle, sr=sr, adapt=adapt, settings=settings, batch_size=batch_size or 1)
         try:
             for x in source: yield from live.push(x)
-        except AudioError: yield from live.finish(); raise
+        except (AudioError, OSError): yield from live.finish(); raise    # damaged, or a device lost: what came is judged
         yield from live.finish(); return
     blocks, batch_size = audio_blocks(source, sr=target, block_seconds=block_seconds), batch_size or 16
     seg, pending, error = Segmenter(sr=target, settings=settings), [], None
     try:
         for y in blocks:
             pending += seg.push(y)
-            if len(pending) >= batch_size: yield from _predicted(bundle, pending, batch_size, context, grow); pending = []
+            if len(pending) >= batch_size: yield from _predicted(bundle, pending, batch_size, context); pending = []
     except AudioError as e: error = e            # damaged: what was read before the damage is still predicted
-    yield from _predicted(bundle, pending + seg.finish(), batch_size, context, grow)
+    yield from _predicted(bundle, pending + seg.finish(), batch_size, context)
     if error is not None: raise error
 
 def recording_context(bundle,                 # a loaded model bundle
@@ -409,12 +409,14 @@ class LiveSession:
         return new
 
 # %% ../nbs/07_segments.ipynb #0cf91bab
+LIVE_SETTINGS = SegmentSettings(lookahead=0.2)   # live input: the noise floor looks 0.2 s ahead, not 1 s (see below)
+
 class InputDeviceError(OSError):
     "No input device, or one that stopped delivering audio."
 
 def microphone_blocks(*, sr:int=16000,          # sample rate asked of the device
-                      block_seconds:float=0.5,   # seconds per block
-                      device=None,               # sounddevice's device name or number; None: the default input
+                      block_seconds:float=0.1,   # seconds per block (a stretch can be called ended only when its block is in)
+                      device=None,               # sounddevice's device name (or part of it) or number; None: the default input
                       patience:float=None,       # seconds without a block before the device counts as lost (default 4 blocks, 2 s at least)
                      ) -> Iterator[np.ndarray]:  # mono float32 blocks, until the loop over them stops
     "Live blocks from a microphone through sounddevice (`pip install 'ser_nb[live]'`; PortAudio on Linux)."
@@ -423,7 +425,7 @@ def microphone_blocks(*, sr:int=16000,          # sample rate asked of the devic
     import queue
     name = 'the default input device' if device is None else f'input device {device!r}'
     try: sd.check_input_settings(device=device, samplerate=sr, channels=1, dtype='float32')
-    except Exception as e: raise InputDeviceError(f"no usable {name} ({e}); `python -m sounddevice` lists the devices") from None
+    except Exception as e: raise InputDeviceError(f"{name} cannot be used ({e}); `python -m sounddevice` lists the devices") from None
     q, wait = queue.Queue(), patience or max(2.0, 4*block_seconds)
     def blocks():
         try:
@@ -442,7 +444,9 @@ def paced_blocks(path:str|Path,            # an audio file
                 ) -> Iterator[np.ndarray]: # mono float32 blocks, each handed over when it would have been spoken
     "A file as a live input delivers it: block by block, at the pace of speech (a microphone stand-in for tests and demos)."
     import time
-    sr, t0, n = sr or sf.info(str(path)).samplerate, time.perf_counter(), 0
+    if sr is None:
+        with _open(Path(path)) as f: sr = f.samplerate
+    t0, n = time.perf_counter(), 0
     for y in audio_blocks(path, sr=sr, block_seconds=block_seconds):
         n += len(y)
         if (wait := t0 + n/sr/speed - time.perf_counter()) > 0: time.sleep(wait)
@@ -452,6 +456,10 @@ def paced_blocks(path:str|Path,            # an audio file
 CLIP_SECONDS = 10.0   # longer than this a file is a recording, answered by its stretches of speech, not as one clip
 
 SpeechShare = namedtuple('SpeechShare', 'emotion share stretches speech_seconds')  # label, {label: share}, count, seconds
+
+def share_text(share:dict) -> str: # 'angry 60%, sad 40%'
+    "Each emotion's share, largest first, in whole percent (rounded as the widget's bars are)."
+    return ', '.join(f"{e} {round(100*v)}%" for e, v in share.items())
 
 def speech_share(segments:list, # `SegmentEmotion`s of one recording (from `segment_emotions`)
                 ) -> SpeechShare: # the emotion with the largest share; shares largest first, summing to 1
@@ -549,7 +557,7 @@ def recording_figure(bundle,                    # a loaded model bundle (e.g. `l
                      long_seconds:float=CLIP_SECONDS, # longer than this: a timeline of its stretches; else one answer
                     ):                           # (matplotlib figure, one line saying what it shows)
     "What the model hears in one recording: the probabilities of a short clip, or the timeline of a long one."
-    import matplotlib.pyplot as plt, soundfile as sf, pandas as pd
+    import matplotlib.pyplot as plt
     from ser_nb.data import load_audio
     seconds = _seconds(path)
     if seconds <= long_seconds:
@@ -564,9 +572,8 @@ def recording_figure(bundle,                    # a loaded model bundle (e.g. `l
     fig, ax = plt.subplots(figsize=(12, 3.2))
     plot_timeline(y, sr=bundle.features.sr, segments=segs, ax=ax)
     ax.set_title(f"{Path(path).name}: each stretch {'adapted to the recording' if adapt else 'on its own'}")
-    share = speech_share(segs).share
     return fig, (f"{Path(path).name} ({seconds:.1f} s): {len(segs)} stretches of speech; share of speech time: "
-                 + ', '.join(f"{e} {v:.0%}" for e, v in share.items()) if len(segs) else f"{Path(path).name}: no speech found")
+                 + share_text(speech_share(segs).share) if len(segs) else f"{Path(path).name}: no speech found")
 
 def figure_png(fig,            # a matplotlib figure
                *, dpi:int=100,  # resolution
@@ -621,7 +628,7 @@ def recording_widget(bundle,                     # a loaded model bundle
 
 # %% ../nbs/07_segments.ipynb #452facb2
 LIVE_ESM = r"""
-const CHUNK = 0.25;   // seconds of audio per message to the kernel
+const CHUNK = 0.1;    // seconds of audio per message to the kernel (a stretch's end is seen when its chunk is in)
 const TAP = `registerProcessor('ser-tap', class extends AudioWorkletProcessor {
   process(inputs) { const x = inputs[0] && inputs[0][0]; if (x) this.port.postMessage(x.slice(0)); return true; }
 });`;
@@ -828,7 +835,7 @@ def _live_summary(session) -> str:
     w = session.share
     if not w.stretches: return f"{session.seconds:.1f} s recorded, no speech found"
     return (f"{session.seconds:.1f} s recorded, {w.stretches} stretches, {w.speech_seconds:.1f} s of speech; share of speech "
-            "time: " + ', '.join(f"{e} {round(100*v)}%" for e, v in w.share.items()))   # rounded as the widget's bars are
+            "time: " + share_text(w.share))
 
 # %% ../nbs/07_segments.ipynb #6e718933
 def live_widget(bundle,              # a loaded model bundle (`ser_nb.model.load_bundle()`)
@@ -844,7 +851,7 @@ def live_widget(bundle,              # a loaded model bundle (`ser_nb.model.load
     def handle(msg, buffers):
         kind = msg.get('type')
         if kind == 'start':
-            w.session = LiveSession(bundle, sr=int(msg['sr']), adapt=adapt)
+            w.session = LiveSession(bundle, sr=int(msg['sr']), adapt=adapt, settings=LIVE_SETTINGS)
             w.segments, w.summary, w.share = [], '', {}
         elif w.session is None: return                # audio after Stop, or from before the kernel restarted
         elif kind == 'audio': add(w.session.push(np.frombuffer(buffers[0], np.float32)))
