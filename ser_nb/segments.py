@@ -825,8 +825,8 @@ def _live_status(session, adapt:bool) -> str:
     "What the recorder is doing, in one line."
     from ser_nb.infer import MIN_CONTEXT_SECONDS, can_adapt
     can = can_adapt(session.bundle)
-    how = ('adapted to your voice' if session.adapted else f'warming up: each stretch judged on its own until '
-           f'{MIN_CONTEXT_SECONDS:g} s of speech') if adapt and can else \
+    how = ('adapted to your voice' if session.adapted else f'warming up: {session.context.seconds:.1f} of the '
+           f'{MIN_CONTEXT_SECONDS:g} s of speech it needs; each stretch judged on its own until then') if adapt and can else \
           'each stretch judged on its own' + ('' if can or not adapt else ' (this model cannot adapt)')
     return f"listening: {session.seconds:.1f} s, {len(session.found)} stretches; {how}"
 
