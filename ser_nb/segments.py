@@ -826,7 +826,7 @@ def _live_status(session, adapt:bool) -> str:
     from ser_nb.infer import MIN_CONTEXT_SECONDS, can_adapt
     can = can_adapt(session.bundle)
     how = ('adapted to your voice' if session.adapted else f'warming up: {session.context.seconds:.1f} of the '
-           f'{MIN_CONTEXT_SECONDS:g} s of speech it needs; each stretch judged on its own until then') if adapt and can else \
+           f'{MIN_CONTEXT_SECONDS:g} s of voiced speech it needs; each stretch judged on its own until then') if adapt and can else \
           'each stretch judged on its own' + ('' if can or not adapt else ' (this model cannot adapt)')
     return f"listening: {session.seconds:.1f} s, {len(session.found)} stretches; {how}"
 
