@@ -610,7 +610,7 @@ def recording_widget(bundle,                     # a loaded model bundle
             try: fig, line = recording_figure(bundle, path, adapt=adapt)
             except (AudioError, ValueError, OSError) as e: fig, line = None, None; caught.append(warnings.WarningMessage(e, None, '', 0))
         notes = [tidy(str(w.message)) for w in caught]
-        said.value = ''.join([f'<b>{html.escape(line)}</b>' if line else '', *(f'<br>{html.escape(n)}' for n in notes)])
+        said.value = '<br>'.join(([f'<b>{html.escape(line)}</b>'] if line else []) + [html.escape(n) for n in notes])
         if fig is not None: picture.value = figure_png(fig); plt.close(fig)
         picture.layout.display = None if fig is not None else 'none'
         return line
