@@ -311,11 +311,10 @@ def _is_recording(f) -> bool:
 
 def _predict_recording(bundle, f:Path, as_json:bool, adapt:bool=False) -> int:
     "A recording's line from its stretches of speech, and a note saying so; 1 if it failed or holds no speech."
-    from ser_nb.segments import segment_emotions, speech_share
+    from ser_nb.segments import recording_share
     try:
-        with _warnings_as_lines(): w = speech_share(list(segment_emotions(bundle, f, adapt=adapt)))
+        with _warnings_as_lines(): w = recording_share(bundle, f, adapt=adapt)
     except (AudioError, ValueError, OSError) as e: return _file_error(f, e)
-    if w.emotion is None: return _file_error(f, ValueError("no speech found in the recording"))
     _print_share(f, w, as_json)
     d = _duration(f)
     print(f"ser: note: {f} is {f'{d:.0f} s' if d < 120 else f'{d/60:.1f} min'} long: its line gives each emotion's share of the speech time over its "
@@ -584,9 +583,6 @@ def cmd_listen(args) -> int:
     "Hear the microphone (or a file at the pace of speech): a line per stretch of speech as it ends; Ctrl-C ends it."
     from ser_nb.segments import LiveSession, InputDeviceError, LIVE_SETTINGS
     if args.out is not None and not Path(args.out).parent.is_dir(): return _fail(f"{args.out}: no such folder")
-    if args.file is not None:
-        _, failed = _usable([args.file])
-        if failed: return 1
     try: blocks, sr, where = _listen_blocks(args)          # the device is checked before the model is loaded
     except (ImportError, InputDeviceError, AudioError) as e: return _fail(_message(e))
     bundle = _load_for_prediction(args.model)

@@ -269,12 +269,13 @@ def save_bundle(bundle,             # a `ModelBundle` (05_model)
     "Write `bundle` with `ModelBundle.save`, then its network as `model.onnx` where onnx is installed and the exporter handles it."
     import json
     from ser_nb.infer import _sha256
+    from ser_nb.features import _atomic_write_text
     path = bundle.save(path)
     try: save_onnx(bundle.model, path/'model.onnx')
     except (ImportError, ValueError): return path  # onnx not installed, or a network it does not handle (seed_cnn): Keras only
     meta = json.loads((path/'bundle.json').read_text())   # the file first, then its hash: a reader never meets a hash without it
     meta['onnx_sha256'] = _sha256(path/'model.onnx')
-    (path/'.bundle.json.tmp').write_text(json.dumps(meta, indent=1)); os.replace(path/'.bundle.json.tmp', path/'bundle.json')
+    _atomic_write_text(path/'bundle.json', json.dumps(meta, indent=1))
     return path
 
 # %% ../nbs/12_deploy.ipynb #10cffd33

@@ -13,7 +13,7 @@ import numpy as np, pandas as pd
 import keras
 from . import __version__
 from .data import EMOTIONS, load_audio, check_speakers, SpeakerLeakError, AudioError
-from .features import (FeatureSettings, FeatureCache, FeatureStore, extract_features, frame_energy, progress_bar,
+from .features import (FeatureSettings, FeatureCache, FeatureStore, extract_features, frame_energy, progress_bar, _atomic_write_text,
                              features as clip_matrix)
 from .augment import (noise_profile, add_mel_noise, stretch_frames, shift_bands, band_limit, spec_augment, mixup,
                             extract_variants, variant_caches)
@@ -363,7 +363,7 @@ class ModelBundle:
         heads = {}                             # each head as JSON, and its SHA-256 under the key `_load_part` reads
         for name in ('head', 'context_head', 'encoder_head', 'encoder_context_head'):
             part, f = getattr(self, name), path/f'{name}.json'
-            if part is not None: (path/f'.{name}.json.tmp').write_text(json.dumps(part.to_dict())); os.replace(path/f'.{name}.json.tmp', f)
+            if part is not None: _atomic_write_text(f, json.dumps(part.to_dict()))
             elif f.exists(): f.unlink()
             heads[f'{name}_sha256'] = _sha256(f) if part is not None else None
         (path/'model.onnx').unlink(missing_ok=True)   # an earlier export is not this network's; 12_deploy's save_bundle writes one
@@ -375,7 +375,7 @@ class ModelBundle:
                     encoder=self.encoder.key if self.encoder is not None else None,
                     fusion={p: f.to_dict() for p, f in self.fusion.items()},
                     onnx_sha256=None)
-        (path/'.bundle.json.tmp').write_text(json.dumps(meta, indent=1)); os.replace(path/'.bundle.json.tmp', path/'bundle.json')
+        _atomic_write_text(path/'bundle.json', json.dumps(meta, indent=1))
         return path
 
 

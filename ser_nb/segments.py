@@ -16,16 +16,17 @@ from .data import AudioError, _check_file, _quiet_decoder, _open_reason, _riff_d
 __all__ = ['Segment', 'SegmentEmotion', 'LIVE_SETTINGS', 'CLIP_SECONDS', 'SpeechShare', 'LIVE_ESM', 'LIVE_CSS', 'resample_blocks',
            'audio_blocks', 'SegmentSettings', 'FrameLevels', 'Segmenter', 'speech_segments', 'speech_like', 'noise',
            'with_pauses', 'boundary_errors', 'owners', 'segment_emotions', 'recording_context', 'LiveSession',
-           'InputDeviceError', 'microphone_blocks', 'paced_blocks', 'share_text', 'speech_share', 'predict_file',
-           'compilation_cache', 'lean_imports', 'plot_timeline', 'recording_figure', 'figure_png', 'ink',
-           'recording_widget', 'live_widget', 'recording_from_clips']
+           'InputDeviceError', 'microphone_blocks', 'paced_blocks', 'share_text', 'speech_share', 'recording_share',
+           'predict_file', 'compilation_cache', 'lean_imports', 'plot_timeline', 'recording_figure', 'figure_png',
+           'ink', 'recording_widget', 'live_widget', 'recording_from_clips']
 
 # %% ../nbs/07_segments.ipynb #1c213198
-def _mono(x) -> np.ndarray:
-    "A block as mono float32: (frames,) as it is, (frames, channels) mixed."
+def _mono(x, name:str='stream') -> np.ndarray:
+    "A block as mono float32: (frames,) as it is, (frames, channels) mixed; an `AudioError` naming `name` if not finite."
     x = np.asarray(x, dtype=np.float32)
-    if x.ndim == 2: return x.mean(axis=1) if x.shape[1] > 1 else x[:, 0]
-    if x.ndim != 1: raise ValueError(f"an audio block must be (frames,) or (frames, channels), not shape {x.shape}")
+    if x.ndim == 2: x = x.mean(axis=1) if x.shape[1] > 1 else x[:, 0]
+    elif x.ndim != 1: raise ValueError(f"an audio block must be (frames,) or (frames, channels), not shape {x.shape}")
+    if not np.isfinite(x).all(): raise AudioError(f"{name}: {int((~np.isfinite(x)).sum())} samples are NaN or infinite")
     return x
 
 def resample_blocks(blocks:Iterable,     # arrays (frames,) or (frames, channels) at `sr`
@@ -36,8 +37,7 @@ def resample_blocks(blocks:Iterable,     # arrays (frames,) or (frames, channels
     "Mix blocks to mono and resample them as one continuous stream: no clicks at block edges."
     rs = soxr.ResampleStream(sr, target_sr, 1, dtype='float32', quality='HQ') if sr != target_sr else None
     for x in blocks:
-        y = _mono(x)
-        if not np.isfinite(y).all(): raise AudioError(f"{name}: {int((~np.isfinite(y)).sum())} samples are NaN or infinite")
+        y = _mono(x, name)
         if rs is not None: y = rs.resample_chunk(y)
         if len(y): yield y
     if rs is not None and len(y := rs.resample_chunk(np.zeros(0, np.float32), last=True)): yield y
@@ -385,7 +385,6 @@ class LiveSession:
     def push(self, x) -> list:    # the `SegmentEmotion`s of the stretches this block ended
         "Take one block, (frames,) or (frames, channels); return the stretches it ended, each with its emotion."
         y = _mono(x)
-        if not np.isfinite(y).all(): raise AudioError(f"stream: {int((~np.isfinite(y)).sum())} samples are NaN or infinite")
         if self.wav is not None: self.wav.write(y); self.wav.flush()
         self.samples += len(y)
         if self.rs is not None: y = self.rs.resample_chunk(y)
@@ -475,6 +474,15 @@ def _seconds(path) -> float:
     "A file's duration from its header; the `AudioError` `audio_blocks` gives if it cannot be opened."
     with _open(Path(path)) as f: return f.frames/f.samplerate
 
+def recording_share(bundle,              # a loaded model bundle
+                    path:str|Path,       # a recording
+                    *, adapt:bool=False, # judge its stretches in its own context
+                   ) -> SpeechShare:     # each emotion's share of its speech time; a `ValueError` if it holds no speech
+    "A recording's answer, from its stretches of speech."
+    w = speech_share(list(segment_emotions(bundle, path, adapt=adapt)))
+    if w.emotion is None: raise ValueError(f"{path}: no speech found in the recording")
+    return w
+
 def predict_file(bundle,                        # a loaded model bundle
                  path:str|Path,                 # audio file of any length
                  *, clip_seconds:float=CLIP_SECONDS, # longer than this: answered by its stretches of speech
@@ -484,10 +492,7 @@ def predict_file(bundle,                        # a loaded model bundle
     from ser_nb.infer import predict, predict_proba
     s = bundle.features
     if s.offset or s.duration is not None: return predict(bundle, path)   # the model reads a bounded window anyway
-    if _seconds(path) > clip_seconds:
-        w = speech_share(list(segment_emotions(bundle, path, adapt=adapt)))
-        if w.emotion is None: raise ValueError(f"{path}: no speech found in the recording")
-        return w.emotion, w.share
+    if _seconds(path) > clip_seconds: return (w := recording_share(bundle, path, adapt=adapt)).emotion, w.share
     y = np.concatenate(list(audio_blocks(path, sr=s.sr)) or [np.zeros(0, np.float32)])
     if not len(y) or math.sqrt(float(np.mean(y.astype(np.float64)**2))) < 1e-4:
         warnings.warn(f"{path}: the clip is silent; its prediction means little")
